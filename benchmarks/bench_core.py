@@ -1,0 +1,206 @@
+"""Import and query speed at partner scale, against the naive way, side by side.
+
+    .venv/bin/python benchmarks/bench_core.py [--customers 100000] [--repeat 15]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+
+1. ``statusbot sample --customers N`` writes the CSV (timed).
+2. ``statusbot import`` loads it into a fresh store, in a child process, so its
+   wall time and peak RSS are the command's own (getrusage of the child).
+3. Every grammar example is answered as ``statusbot ask --json`` does
+   (parse, query in SQL, JSON), in process, ``--repeat`` times: the median.
+   The baseline answers the same question the naive way: load every customer
+   from the store into Python, filter with ``core.query.customer_matches``,
+   sort, and build the same JSON. It runs fewer times (it is slow).
+
+Prints a table; asserts nothing. Results go in the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.cli import answer_json  # noqa: E402
+from core.classify import customer_status  # noqa: E402
+from core.query import Query, customer_matches  # noqa: E402
+from core.sample import SAMPLE_TODAY  # noqa: E402
+from core.store import Store  # noqa: E402
+from handlers.grammar import parse  # noqa: E402
+
+EXAMPLES = (
+    "show expiring in 30 days",
+    "visa går ut inom 30 dagar",
+    "show trials expiring in 60 days",
+    "visa provperioder som upphör inom 60 dagar",
+    "show failed provisioning",
+    "show unable to provision",
+    "show customers needing attention",
+    "visa kunder som behöver åtgärdas",
+    "show suspended",
+    "visa avbrutna",
+    "customer Acme",
+    "kund åre",
+    "summary",
+)
+STATUSBOT = [sys.executable, "-m", "bot.cli"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--baseline-repeat", type=int, default=2)
+    parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    args = parser.parse_args()
+    today = SAMPLE_TODAY
+    with tempfile.TemporaryDirectory() as scratch:
+        csv_path = Path(scratch) / "customers.csv"
+        url = args.database_url or f"sqlite:///{Path(scratch) / 'bench.sqlite3'}"
+        env = {**os.environ, "STATUSBOT_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+        if args.database_url:
+            store = Store.open(url)
+            store.engine.dispose()
+            _reset(url)
+
+        started = time.perf_counter()
+        with csv_path.open("w", encoding="utf-8") as out:
+            subprocess.run(
+                [*STATUSBOT, "sample", "--customers", str(args.customers)],
+                stdout=out,
+                check=True,
+                env=env,
+            )
+        sample_seconds = time.perf_counter() - started
+        rows = sum(1 for _ in csv_path.open(encoding="utf-8")) - 1
+
+        seconds, peak_mb, output = _child(
+            ["import", str(csv_path), "--today", today.isoformat()], env
+        )
+        print(
+            f"# {args.customers:,} customers, {rows:,} service rows, "
+            f"{csv_path.stat().st_size / 1e6:.0f} MB CSV, store {url.split(':')[0]}"
+        )
+        print(f"# {output.strip()}")
+        print()
+        print("| step | time | peak RSS |")
+        print("|---|---:|---:|")
+        print(f"| `statusbot sample` (write CSV) | {sample_seconds:.1f} s | |")
+        print(
+            f"| `statusbot import` (validate, load, index) | {seconds:.1f} s | {peak_mb:.0f} MB |"
+        )
+        print()
+
+        store = Store.open(url)
+        print(
+            "| question | matches | ask --json (SQL) median "
+            "| naive (load all, filter in Python) median | speed-up |"
+        )
+        print("|---|---:|---:|---:|---:|")
+        ratios = []
+        for text in EXAMPLES:
+            fast = _median(
+                lambda text=text: answer_json(parse(text, today=today).command, store, today),
+                args.repeat,
+            )
+            answer = json.loads(answer_json(parse(text, today=today).command, store, today))
+            naive = _median(lambda text=text: _naive(text, store, today), args.baseline_repeat)
+            ratios.append(naive / fast)
+            print(
+                f"| {text} | {answer['total']:,} | {fast * 1000:.1f} ms | "
+                f"{naive * 1000:,.0f} ms | {naive / fast:,.0f}x |"
+            )
+        print()
+        print(
+            f"Geometric-mean speed-up: {statistics.geometric_mean(ratios):,.0f}x "
+            f"(python {sys.version.split()[0]}, {os.cpu_count()} cores)"
+        )
+        store.close()
+    return 0
+
+
+def _naive(text: str, store: Store, today: date) -> dict[str, object]:
+    """The approach to beat: every customer into Python, then filter and sort."""
+    command = parse(text, today=today).command
+    everyone = list(store.iter_customers(Query(), today))
+    if command.kind == "summary":
+        counts: dict[str, int] = {}
+        for customer in everyone:
+            status = customer_status(customer, today)
+            counts[status.subscription_status] = counts.get(status.subscription_status, 0) + 1
+        return {"total": len(everyone), "subscription": counts}
+    query = Query(name=command.name) if command.kind == "customer" else command.query
+    matches = [c for c in everyone if customer_matches(query, c, today)]
+    listed = []
+    for customer in matches:
+        status = customer_status(customer, today)
+        listed.append(
+            (
+                status.subscription_status.rank,
+                status.provisioning_status.rank,
+                customer.name.casefold(),
+                customer.id,
+                status,
+            )
+        )
+    listed.sort(key=lambda item: item[:4])
+    return {
+        "total": len(listed),
+        "customers": [
+            {"id": item[3], "subscription_status": item[4].subscription_status.value}
+            for item in listed
+        ],
+    }
+
+
+def _median(function: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(max(1, repeat)):
+        started = time.perf_counter()
+        result = function()
+        if not isinstance(result, str):
+            json.dumps(result, ensure_ascii=False, default=str)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _child(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Run ``statusbot ARGV`` in a child that reports its own peak RSS (KiB, Linux)."""
+    script = (
+        "import resource, sys\n"
+        "from bot.cli import main\n"
+        f"code = main({argv!r})\n"
+        "print('peak_kib', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    seconds = time.perf_counter() - started
+    peak_kib = int(done.stderr.split("peak_kib")[-1].split()[0])
+    return seconds, peak_kib / 1024, done.stdout.splitlines()[0]
+
+
+def _reset(url: str) -> None:
+    from core.store.schema import metadata
+
+    store = Store.open(url)
+    metadata.drop_all(store.engine)
+    metadata.create_all(store.engine)
+    store.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""The ``statusbot`` command line: one entry point, one verb per job.
+
+Every verb prints what a person needs and exits 0 on success, 1 when the input
+was bad (with a report saying what to fix) and 2 when a setting is wrong. No
+stack traces: problems people can fix are caught and said in one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot.settings import Settings, SettingsError, load_settings
+from core.snapshot import SnapshotInvalid, read_snapshot
+from core.store import Store
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_SETTINGS = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return int(args.handler(args))
+    except SettingsError as error:
+        print(f"statusbot: {error}", file=sys.stderr)
+        return EXIT_SETTINGS
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="statusbot",
+        description="Partner Hub customer statuses in Webex spaces.",
+    )
+    verbs = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    ask = verbs.add_parser("ask", help="answer one command as the bot would")
+    ask.add_argument("text", help='what a person would type, e.g. "show expiring in 30 days"')
+    ask.add_argument("--today", type=date.fromisoformat, help="answer as of this date (YYYY-MM-DD)")
+    ask.add_argument("--lang", choices=("en", "sv"), help="reply language (default: the text's)")
+    output = ask.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print every match as JSON")
+    output.add_argument("--card", action="store_true", help="print the Adaptive Card JSON")
+    ask.add_argument(
+        "--sample",
+        action="store_true",
+        help="answer from the bundled sample customers (in memory), not the database",
+    )
+    ask.set_defaults(handler=_ask)
+
+    load = verbs.add_parser("import", help="load a CSV/JSON snapshot of the customers")
+    load.add_argument("file", type=Path)
+    load.add_argument("--today", type=date.fromisoformat, help="classify as of this date")
+    load.set_defaults(handler=_import)
+
+    sample = verbs.add_parser("sample", help="deterministic sample customers as CSV")
+    sample.add_argument("--customers", type=int, default=60)
+    sample.add_argument("--seed", type=int, default=7)
+    sample.add_argument("--today", type=date.fromisoformat, help="dates relative to this day")
+    sample.add_argument("--format", choices=("csv", "json"), default="csv")
+    sample.set_defaults(handler=_sample)
+
+    emulator = verbs.add_parser("emulator", help="a local Webex API and playground", add_help=False)
+    emulator.add_argument("rest", nargs=argparse.REMAINDER)
+    emulator.set_defaults(handler=_emulator)
+    return parser
+
+
+def _store(settings: Settings) -> Store:
+    return Store.open(settings.database_url)
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from core.sample import SAMPLE_TODAY, bundled_sample_path
+    from handlers.commands import handle
+    from handlers.grammar import parse
+
+    settings = load_settings()
+    if args.sample:
+        store = Store.open("sqlite://")
+        today = args.today or settings.today or SAMPLE_TODAY
+        store.import_snapshot(
+            read_snapshot(bundled_sample_path()), today=today, source="bundled sample"
+        )
+    else:
+        store = _store(settings)
+        today = args.today or settings.today_date()
+        if store.last_import() is None:
+            print(
+                "statusbot: no customer data yet: run `statusbot import FILE` "
+                "(or add --sample to try the bundled sample)",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+    parsed = parse(args.text, today=today)
+    lang = args.lang or parsed.lang
+    if args.json:
+        print(answer_json(parsed.command, store, today))
+        return EXIT_OK
+    reply = handle(parsed.command, store=store, today=today, lang=lang)
+    if args.card:
+        print(json.dumps(reply.card, ensure_ascii=False, indent=2))
+    else:
+        print(reply.markdown)
+        if reply.file is not None:
+            print(f"\n[{reply.file.filename}: {len(reply.file.data)} bytes]")
+    return EXIT_OK
+
+
+def answer_json(command: Any, store: Store, today: date) -> str:
+    """The machine-readable answer: every match, no paging, as JSON text.
+
+    Commands that list customers give ``{"total": N, "query": {...},
+    "customers": [...]}`` (the customers' JSON is built by the database);
+    ``summary`` gives its counts; others give an empty list.
+    """
+    from core.query import Query
+
+    if command.kind in ("list", "export"):
+        query = command.query
+    elif command.kind == "customer":
+        query = Query(name=command.name)
+    elif command.kind == "summary":
+        summary = store.summary(today)
+        return json.dumps(
+            {
+                "total": summary.total,
+                "needing_attention": summary.needing_attention,
+                "provisioning": {status.value: n for status, n in summary.provisioning.items()},
+                "subscription": {status.value: n for status, n in summary.subscription.items()},
+            },
+            ensure_ascii=False,
+        )
+    else:
+        return json.dumps({"total": 0, "customers": [], "command": command.kind})
+    total, customers = store.query_json(query, today)
+    head = json.dumps({"total": total, "query": query.model_dump(mode="json")}, ensure_ascii=False)
+    return f'{head[:-1]}, "customers": {customers}}}'
+
+
+def _import(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    path: Path = args.file
+    if not path.is_file():
+        print(f"statusbot: {path}: no such file", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        snapshot = read_snapshot(path)
+    except SnapshotInvalid as invalid:
+        print(f"{path}: not imported, nothing changed. {invalid}:", file=sys.stderr)
+        print(invalid.report(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    store = _store(settings)
+    today = args.today or settings.today_date()
+    result = store.import_snapshot(snapshot, today=today, source=str(path))
+    if result.unchanged:
+        print(f"{path}: same as the last import; nothing changed.")
+        return EXIT_OK
+    print(
+        f"Imported {result.customers} customers, {result.subscriptions} subscriptions, "
+        f"{result.services} services ({result.added} added, {result.removed} removed, "
+        f"{len(result.transitions)} status changes)."
+    )
+    for change in result.transitions[:50]:
+        print(
+            f"  {change.customer_name} ({change.customer_id}): {change.dimension} "
+            f"{change.old or '(new)'} -> {change.new or '(gone)'}"
+        )
+    if len(result.transitions) > 50:
+        print(f"  ... and {len(result.transitions) - 50} more")
+    return EXIT_OK
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from core.sample import SAMPLE_TODAY, generate, write_csv, write_json
+
+    if args.customers < 1:
+        print("statusbot: --customers must be at least 1", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    today = args.today or SAMPLE_TODAY
+    customers = generate(args.customers, today=today, seed=args.seed)
+    if args.format == "json":
+        write_json(customers, sys.stdout)
+    else:
+        write_csv(customers, sys.stdout)
+    return EXIT_OK
+
+
+def _emulator(args: argparse.Namespace) -> int:
+    from emulator.server import main as emulator_main
+
+    return int(emulator_main(args.rest))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

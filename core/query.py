@@ -1,0 +1,111 @@
+"""One Query model for every question: typed commands, card filters, digests.
+
+Matching semantics (status-reference.md, Filters): a customer matches when at
+least one of its subscriptions matches every condition given. Statuses chosen
+in one dimension are OR-ed; the dimensions, the expiry horizon and the kind are
+AND-ed on that same subscription. ``needing_attention`` is the named filter
+(provisioning in ATTENTION_PROVISIONING or subscription in
+ATTENTION_SUBSCRIPTION), AND-ed with the rest. ``name`` is matched on the
+customer: case-insensitive, anywhere in the name, or the exact customer id.
+
+A horizon (``expiring_within_days`` / ``expiring_by``) is a date range, not a
+bucket: a subscription that is not suspended and whose last day lies between
+today and the horizon, both inclusive (so "expiring in 60 days" covers both
+the 30 and the 60 buckets, and evergreen or already ended subscriptions never
+match). With both given, the nearer one wins.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from core.classify import status_of
+from core.models import Customer, Subscription
+from core.statuses import (
+    ATTENTION_PROVISIONING,
+    ATTENTION_SUBSCRIPTION,
+    ProvisioningStatus,
+    SubscriptionKind,
+    SubscriptionState,
+    SubscriptionStatus,
+)
+
+#: The longest horizon anyone may ask about: ten years.
+MAX_HORIZON_DAYS = 3660
+MAX_NAME_QUERY = 100
+
+
+class Query(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    provisioning: frozenset[ProvisioningStatus] = frozenset()
+    subscription: frozenset[SubscriptionStatus] = frozenset()
+    expiring_within_days: Annotated[int, Field(ge=0, le=MAX_HORIZON_DAYS)] | None = None
+    expiring_by: date | None = None
+    kind: SubscriptionKind | None = None
+    name: (
+        Annotated[
+            str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME_QUERY)
+        ]
+        | None
+    ) = None
+    needing_attention: bool = False
+
+    def horizon(self, today: date) -> date | None:
+        """The last end date a horizon question covers, or None without one."""
+        ends = []
+        if self.expiring_within_days is not None:
+            ends.append(today + timedelta(days=self.expiring_within_days))
+        if self.expiring_by is not None:
+            ends.append(self.expiring_by)
+        return min(ends) if ends else None
+
+    @property
+    def is_everything(self) -> bool:
+        return self == Query()
+
+
+def subscription_matches(
+    query: Query,
+    subscription: Subscription,
+    today: date,
+) -> bool:
+    """The reference form of the matching rules, in plain Python.
+
+    The store answers in SQL; this is what it must agree with (a property test
+    compares them) and the naive baseline the benchmark measures against.
+    """
+    status = status_of(subscription, today)
+    provisioning = subscription.provisioning_status
+    if query.provisioning and provisioning not in query.provisioning:
+        return False
+    if query.subscription and status not in query.subscription:
+        return False
+    if query.kind is not None and subscription.kind is not query.kind:
+        return False
+    if query.needing_attention and not (
+        provisioning in ATTENTION_PROVISIONING or status in ATTENTION_SUBSCRIPTION
+    ):
+        return False
+    horizon = query.horizon(today)
+    if horizon is not None:
+        end = subscription.end_date
+        if subscription.state is SubscriptionState.SUSPENDED or end is None:
+            return False
+        if not today <= end <= horizon:
+            return False
+    return True
+
+
+def customer_matches(query: Query, customer: Customer, today: date) -> bool:
+    if query.name is not None:
+        needle = query.name.casefold()
+        if needle not in customer.name.casefold() and query.name != customer.id:
+            return False
+    return any(subscription_matches(query, sub, today) for sub in customer.subscriptions)
+
+
+NEEDING_ATTENTION = Query(needing_attention=True)

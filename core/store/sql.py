@@ -1,0 +1,154 @@
+"""The classification rules and the Query semantics, as SQL expressions.
+
+These mirror ``core.classify.subscription_status`` and
+``core.query.subscription_matches`` exactly; tests compare them on random data.
+Predicates are written as ranges on ``end_date`` (not as a computed rank) so
+that the indexes on end date, state and provisioning rank can be used.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, and_, case, false, literal, or_, true
+
+from core.classify import HORIZON_30, HORIZON_60
+from core.query import Query
+from core.statuses import (
+    ATTENTION_PROVISIONING,
+    ATTENTION_SUBSCRIPTION,
+    SubscriptionKind,
+    SubscriptionState,
+    SubscriptionStatus,
+)
+from core.store.schema import customers, subscriptions
+
+S = subscriptions.c
+C = customers.c
+_PAID = SubscriptionKind.PAID.value
+_TRIAL = SubscriptionKind.TRIAL.value
+_ACTIVE = SubscriptionState.ACTIVE.value
+_SUSPENDED = SubscriptionState.SUSPENDED.value
+
+
+def status_predicate(status: SubscriptionStatus, today: date) -> ColumnElement[bool]:
+    """Rows of ``subscriptions`` whose status at ``today`` is ``status``."""
+    d30 = today + timedelta(days=HORIZON_30)
+    d60 = today + timedelta(days=HORIZON_60)
+    live = S.state == _ACTIVE
+    paid = S.kind == _PAID
+    trial = S.kind == _TRIAL
+    match status:
+        case SubscriptionStatus.SUSPENDED:
+            return or_(S.state == _SUSPENDED, and_(paid, S.end_date < today))
+        case SubscriptionStatus.TRIAL_EXPIRED:
+            return and_(live, trial, S.end_date < today)
+        case SubscriptionStatus.EXPIRING_30:
+            return and_(live, paid, S.end_date >= today, S.end_date <= d30)
+        case SubscriptionStatus.TRIAL_EXPIRING_30:
+            return and_(live, trial, S.end_date >= today, S.end_date <= d30)
+        case SubscriptionStatus.EXPIRING_60:
+            return and_(live, paid, S.end_date > d30, S.end_date <= d60)
+        case SubscriptionStatus.TRIAL_EXPIRING_60:
+            return and_(live, trial, S.end_date > d30, S.end_date <= d60)
+        case SubscriptionStatus.TRIAL_ACTIVE:
+            return and_(live, trial, or_(S.end_date.is_(None), S.end_date > d60))
+        case SubscriptionStatus.ACTIVE:
+            return and_(live, paid, or_(S.end_date.is_(None), S.end_date > d60))
+
+
+def status_rank(today: date) -> ColumnElement[int]:
+    """The rank (0 = most important) of each subscription's status at ``today``."""
+    return case(
+        *((status_predicate(status, today), literal(status.rank)) for status in SubscriptionStatus),
+        else_=literal(SubscriptionStatus.ACTIVE.rank),
+    )
+
+
+def soonest_end(today: date) -> ColumnElement[date]:
+    """A subscription's end date when it is still to come and not suspended."""
+    return case((and_(S.state == _ACTIVE, S.end_date >= today), S.end_date))
+
+
+def _ranks(statuses: frozenset[SubscriptionStatus]) -> list[int]:
+    return sorted(status.rank for status in statuses)
+
+
+def subscription_filter(query: Query, today: date) -> ColumnElement[bool]:
+    """The subscriptions that match ``query`` (every condition on the same row).
+
+    Reads ``status_rank``, so the store must be classified for ``today``.
+    """
+    conditions: list[ColumnElement[bool]] = []
+    if query.provisioning:
+        ranks = sorted(status.rank for status in query.provisioning)
+        conditions.append(S.provisioning_rank.in_(ranks))
+    if query.subscription:
+        conditions.append(S.status_rank.in_(_ranks(query.subscription)))
+    if query.kind is not None:
+        conditions.append(S.kind == query.kind.value)
+    if query.needing_attention:
+        attention_ranks = sorted(status.rank for status in ATTENTION_PROVISIONING)
+        conditions.append(
+            or_(
+                S.provisioning_rank.in_(attention_ranks),
+                S.status_rank.in_(_ranks(ATTENTION_SUBSCRIPTION)),
+            )
+        )
+    horizon = query.horizon(today)
+    if horizon is not None:
+        if horizon < today:
+            return false()
+        conditions.append(and_(S.state == _ACTIVE, S.end_date >= today, S.end_date <= horizon))
+    return and_(true(), *conditions)
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern for ``text`` anywhere, with LIKE's wildcards escaped by ``\\``."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _prefix_bound(ranks: list[int]) -> int | None:
+    """k when ``ranks`` is exactly 0..k (a prefix of the importance order)."""
+    return ranks[-1] if ranks and ranks == list(range(len(ranks))) else None
+
+
+def customer_level_filter(query: Query) -> ColumnElement[bool] | None:
+    """The same filter on the customer's most important statuses, where exact.
+
+    "A subscription whose status is among the k most important" holds exactly
+    when the customer's most important status is among them. So a query made
+    only of such prefix sets (the attention sets are prefixes; so are "failed"
+    and "suspended") is answered from the customers' list-order index, with
+    no look-up of subscriptions and no sort. Anything else returns None.
+    """
+    if query.kind is not None or query.horizon(date.min) is not None:
+        return None
+    provisioning = _prefix_bound(sorted(s.rank for s in query.provisioning))
+    subscription = _prefix_bound(_ranks(query.subscription))
+    if query.provisioning and query.subscription:
+        return None  # both on one subscription: not a customer-level fact
+    conditions: list[ColumnElement[bool]] = []
+    if query.provisioning:
+        if provisioning is None:
+            return None
+        conditions.append(C.provisioning_rank <= provisioning)
+    if query.subscription:
+        if subscription is None:
+            return None
+        conditions.append(C.subscription_rank <= subscription)
+    if query.needing_attention:
+        attention_provisioning = _prefix_bound(sorted(s.rank for s in ATTENTION_PROVISIONING))
+        attention_subscription = _prefix_bound(_ranks(ATTENTION_SUBSCRIPTION))
+        if attention_provisioning is None or attention_subscription is None:
+            return None
+        if conditions:
+            return None  # attention AND a status must hold on one subscription
+        conditions.append(
+            or_(
+                C.provisioning_rank <= attention_provisioning,
+                C.subscription_rank <= attention_subscription,
+            )
+        )
+    return and_(true(), *conditions) if conditions else None

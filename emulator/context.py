@@ -1,0 +1,31 @@
+"""The pieces one emulator instance is made of, handed to every blueprint factory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from emulator.config import EmulatorConfig
+from emulator.delivery import Dispatcher
+from emulator.events import Event, EventBus
+from emulator.faults import FaultInjector
+from emulator.store import Store
+
+
+@dataclass
+class EmulatorContext:
+    config: EmulatorConfig
+    store: Store
+    bus: EventBus
+    dispatcher: Dispatcher
+    faults: FaultInjector
+
+    def publish(self, event: Event) -> Event:
+        """Log and deliver ``event``; call it with ``store.lock`` held."""
+        return self.bus.publish(event)
+
+    def reset(self) -> None:
+        self.faults.clear()
+        with self.store.lock:
+            self.store.reset()
+            self.dispatcher.clear()
+            self.bus.log.clear()

@@ -1,0 +1,284 @@
+"""Typed text, English or Swedish, to one ``Command`` and the language it was asked in.
+
+``parse`` cleans the text, then tries an **ordered** list of rules (``RULES``),
+each a regex matched against the *whole* cleaned text (anchored, never a
+substring: "delhi" is not "hi"). The first rule whose captures validate into
+the pydantic command models wins; a rule whose captures do not validate (a
+name of 101 characters, a horizon of 20 years, "paid trials") counts as not
+matching and the next rule is tried. The last rule reads a customer-list
+question as a sequence of phrases (``handlers.grammar_phrases``). Text no rule
+reads becomes ``Unknown`` with up to three close manifest examples.
+
+Decisions:
+
+* Cleaning: Unicode NFC; control characters and line breaks become spaces and
+  invisible format characters are dropped (ZWJ/ZWNJ kept, scripts need them);
+  lone surrogates become U+FFFD; runs of spaces collapse to one; ``?!.,:;``
+  (and ``¿¡…``) are trimmed at both ends. Any case.
+* Mentions: every ``bot_names`` entry (optionally with ``@``) is removed where
+  it stands as a separate word at the start or the end, repeatedly ("@Statusbot,
+  help" and "help @Statusbot"). Not in the middle: "customer Statusbot AB"
+  keeps its name.
+* Empty text (a bare mention) is ``ShowHelp``. Greetings ("hi", "hej") too.
+* Language: a vote of the grammar words read (names and the value of
+  "language X" left out); a tie, e.g. "filter", falls back to
+  ``default_lang`` (the space's language). See ``handlers.grammar_lang``.
+  For "language sv" ``Parsed.lang`` is the language of the words ("en"); the
+  chosen language is ``SetLanguage.lang``.
+* Names after "customer"/"kund" (also "customer:", "details for", "detaljer
+  för", "status of", and "search"/"sök"/"named"/"som heter" for a list) keep
+  their case and characters; only the cleaning above applies (so a trailing
+  "." is gone and inner spaces are single), and one pair of surrounding quotes
+  is removed. Longer than 100 characters → ``Unknown`` (truncating could show
+  the wrong customer).
+* Horizons: "in N days/weeks/months/years" = N × 1/7/30/365 days, counted from
+  today, inclusive ("a month" = 30 days). "before DATE" is exclusive
+  (expiring_by = DATE − 1 day); "by"/"until"/"senast"/"till och med" DATE is
+  inclusive. "this/next week" ends on Sunday (ISO weeks), "this/next month"
+  and "this/next year" on their last day; a horizon always starts today.
+  "expiring" alone means 60 days, "expiring soon" 30.
+* Typed expiry words are a horizon, never a bucket: "Går ut inom 60 dagar"
+  (a Partner Hub label) means 0–60 days of both kinds, as status-reference.md
+  asks of questions; the bucket itself is reachable by its key ("expiring_60")
+  or the filter card. Every other status label (both languages) selects its
+  status. "expired" alone means {suspended, trial_expired}; "manual
+  provisioning" both manual statuses.
+* "page N" is 1-based for people (``ListCustomers.page`` = N − 1) and goes
+  with a question ("show suspended page 2"); "page 2" alone and "next page"
+  need conversation state and are ``Unknown`` here.
+* Suggestions come from ``manifest.json`` (loaded once, lazily), closest by
+  ``difflib`` ratio ≥ 0.5, in the detected language; none may be close.
+* Input longer than 500 characters is ``Unknown`` without being read; the
+  ``Unknown.text`` echo is cut at 200 characters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from core.query import Query
+from core.statuses import Lang
+from handlers.command import (
+    Command,
+    ExportCustomers,
+    ListCustomers,
+    Parsed,
+    SetLanguage,
+    ShowCustomer,
+    ShowFilter,
+    ShowHelp,
+    ShowSummary,
+    Unknown,
+)
+from handlers.grammar_lang import detect_lang, suggest
+from handlers.grammar_phrases import scan
+
+MAX_TEXT_LENGTH = 500
+MAX_ECHO_LENGTH = 200
+
+Build = Callable[[re.Match[str], date], tuple[Command, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One command form: a pattern matched against the whole text, and its builder.
+
+    The builder returns the command and the grammar words that decide the
+    language; it raises ``ValueError`` (pydantic's ``ValidationError`` is one)
+    when the captures do not make a valid command.
+    """
+
+    name: str
+    pattern: re.Pattern[str]
+    build: Build
+
+
+def _rule(name: str, pattern: str, build: Build) -> Rule:
+    return Rule(name, re.compile(pattern, re.IGNORECASE), build)
+
+
+def _fixed(command: Command) -> Build:
+    def build(match: re.Match[str], today: date) -> tuple[Command, str]:
+        return command, match.group(0)
+
+    return build
+
+
+_LANGUAGES: dict[str, Lang] = {
+    "sv": "sv", "se": "sv", "svenska": "sv", "svensk": "sv", "swedish": "sv",
+    "en": "en", "eng": "en", "english": "en", "engelska": "en", "engelsk": "en",
+}  # fmt: skip
+_LANGUAGE_VALUES = "|".join(_LANGUAGES)
+
+
+def _set_language(match: re.Match[str], today: date) -> tuple[Command, str]:
+    group = "value" if match.group("value") is not None else "said"
+    chosen = _LANGUAGES[match.group(group).casefold()]
+    return SetLanguage(lang=chosen), match.string[: match.start(group)]
+
+
+_QUOTES = {'"': '"', "'": "'", "“": "”", "”": "”", "‘": "’", "«": "»", "`": "`"}
+
+
+def _name(match: re.Match[str]) -> str:
+    name = match.group("name")
+    if len(name) >= 2 and _QUOTES.get(name[0]) == name[-1]:
+        name = name[1:-1].strip()
+    return name
+
+
+def _show_customer(match: re.Match[str], today: date) -> tuple[Command, str]:
+    return ShowCustomer(name=_name(match)), match.string[: match.start("name")]
+
+
+def _search(match: re.Match[str], today: date) -> tuple[Command, str]:
+    query = Query(name=_name(match))
+    return ListCustomers(query=query), match.string[: match.start("name")]
+
+
+def _list(match: re.Match[str], today: date) -> tuple[Command, str]:
+    scanned = scan(match.group(0), today)
+    if scanned is None or not scanned[0].content:
+        raise ValueError("not a list question")
+    draft, words = scanned
+    return ListCustomers(query=draft.to_query(), page=draft.page or 0), " ".join(words)
+
+
+_CSV = re.compile(
+    r"(?:^|\s)(?:(?:as|to|in|som|till|i) )?(?:an? |en )?csv(?: files?| filen| fil)?(?=\s|$)",
+    re.IGNORECASE,
+)
+
+
+def _export(match: re.Match[str], today: date) -> tuple[Command, str]:
+    rest = _CSV.sub("", match.group("rest") or "")
+    scanned = scan(rest, today)
+    if scanned is None or scanned[0].page is not None:
+        raise ValueError("not an export question")
+    draft, words = scanned
+    return ExportCustomers(query=draft.to_query()), " ".join([match.group("verb"), *words])
+
+
+#: The ordered rules; the first that matches the whole text and validates wins.
+RULES: tuple[Rule, ...] = (
+    _rule(
+        "help",
+        r"(?:(?:show|visa) )?(?:help|hjälp)(?: me| mig| please| tack)?|commands|kommandon"
+        r"|what can you do|how does this work|usage|vad kan du(?: göra)?"
+        r"|hi|hello|hey|hej|hallå|tjena",
+        _fixed(ShowHelp()),
+    ),
+    _rule(
+        "language",
+        r"(?:(?:set|change|switch|byt|ändra|sätt)(?: the)? )?(?:language|lang|språk|språket)"
+        rf"(?:\s*[:=]\s*|\s+(?:to|till)\s+|\s+)(?P<value>{_LANGUAGE_VALUES})"
+        r"|(?:speak|talk|answer in|reply in|respond in|tala|prata|svara på)"
+        r" (?P<said>swedish|svenska|english|engelska)",
+        _set_language,
+    ),
+    _rule(
+        "summary",
+        r"(?:(?:show|give me|get|visa|ge mig)(?: a| an| the| en| ett)? )?"
+        r"(?:summary|overview|stats|statistics|status|sammanfattning(?:en)?|översikt(?:en)?"
+        r"|statistik(?:en)?|sammandrag(?:et)?)",
+        _fixed(ShowSummary()),
+    ),
+    _rule(
+        "filter",
+        r"(?:(?:show|open|choose|select|visa|öppna|välj)(?: a| an| the| ett)? )?"
+        r"(?:filters?|filter card|filtret|filtren|filterkortet)",
+        _fixed(ShowFilter()),
+    ),
+    _rule("export", r"(?P<verb>export|exportera)(?: (?P<rest>.+))?", _export),
+    _rule(
+        "customer",
+        r"(?:(?:show|visa|open|öppna) )?(?:customer|kund|kunden|details (?:for|of|on|about)"
+        r"|detaljer (?:för|om)|information (?:on|about|for|om)|status (?:of|for|för|på))"
+        r"(?: ?:| named| called| som heter)? (?P<name>.+)",
+        _show_customer,
+    ),
+    _rule(
+        "search",
+        r"(?:search(?: for)?|look up|lookup|sök(?: efter)?|slå upp) (?P<name>.+)",
+        _search,
+    ),
+    _rule("list", r".+", _list),
+)
+
+
+def parse(
+    text: str,
+    *,
+    today: date,
+    bot_names: Sequence[str] = (),
+    default_lang: Lang = "en",
+) -> Parsed:
+    """The command ``text`` asks for and the language it asks in. Never raises.
+
+    ``today`` anchors relative horizons ("this month"); ``bot_names`` are the
+    names a mention of the bot shows as (Webex puts the bot's first name in
+    the text); ``default_lang`` decides when the words do not ("filter").
+    """
+    cleaned = clean(text, bot_names)
+    if not cleaned:
+        return Parsed(command=ShowHelp(), lang=default_lang)
+    if len(cleaned) <= MAX_TEXT_LENGTH:
+        for rule in RULES:
+            match = rule.pattern.fullmatch(cleaned)
+            if match is None:
+                continue
+            try:
+                command, words = rule.build(match, today)
+            except (ValueError, OverflowError):  # captures that are no valid command
+                continue
+            return Parsed(command=command, lang=detect_lang(words, default_lang))
+    echo = cleaned[:MAX_ECHO_LENGTH]
+    lang = detect_lang(echo, default_lang)
+    unknown = Unknown(
+        text=echo if len(cleaned) <= MAX_ECHO_LENGTH else echo + "…",
+        suggestions=suggest(echo, lang),
+    )
+    return Parsed(command=unknown, lang=lang)
+
+
+_TRIM = " ?!.,:;¿¡…"
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def clean(text: str, bot_names: Sequence[str] = ()) -> str:
+    """``text`` as the rules read it (see the decisions above): one line, trimmed, no mention."""
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char.isspace() or category in ("Cc", "Zl", "Zp"):
+            kept.append(" ")
+        elif category == "Cs":
+            kept.append("\ufffd")
+        elif category != "Cf" or char in _JOINERS:
+            kept.append(char)
+    text = " ".join(unicodedata.normalize("NFC", "".join(kept)).split())
+    mention = _mention_pattern(tuple(bot_names))
+    while True:
+        trimmed = text.strip(_TRIM)
+        if mention is not None:
+            trimmed = mention.sub("", trimmed).strip(_TRIM)
+        if trimmed == text:
+            return text
+        text = trimmed
+
+
+@lru_cache(maxsize=32)
+def _mention_pattern(bot_names: tuple[str, ...]) -> re.Pattern[str] | None:
+    names = sorted({" ".join(name.split()) for name in bot_names} - {""}, key=len, reverse=True)
+    if not names:
+        return None
+    either = "|".join(re.escape(name) for name in names)
+    return re.compile(
+        rf"^@?(?:{either})(?=$|[\s{re.escape(_TRIM)}])|(?:^|(?<=\s))@?(?:{either})$",
+        re.IGNORECASE,
+    )

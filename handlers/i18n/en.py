@@ -1,0 +1,159 @@
+"""English sentences. Keys and {parameters} must match sv.py (a test checks)."""
+
+from __future__ import annotations
+
+from handlers.i18n.plural import Entry, Plural
+
+CATALOGUE: dict[str, Entry] = {
+    # -- lists ------------------------------------------------------------------
+    "list_title_all": Plural("{count} customer", "{count} customers"),
+    "list_title_expiring": Plural(
+        "{count} customer with a subscription expiring within {duration}",
+        "{count} customers with subscriptions expiring within {duration}",
+    ),
+    "list_title_trial_expiring": Plural(
+        "{count} customer with a trial expiring within {duration}",
+        "{count} customers with trials expiring within {duration}",
+    ),
+    "list_title_paid_expiring": Plural(
+        "{count} customer with a paid subscription expiring within {duration}",
+        "{count} customers with paid subscriptions expiring within {duration}",
+    ),
+    "list_title_expiring_by": Plural(
+        "{count} customer with a subscription expiring by {date}",
+        "{count} customers with subscriptions expiring by {date}",
+    ),
+    "list_title_attention": Plural(
+        "{count} customer needing attention", "{count} customers needing attention"
+    ),
+    "list_title_name": Plural(
+        "{count} customer matching “{name}”", "{count} customers matching “{name}”"
+    ),
+    "list_title_provisioning": Plural(
+        "{count} customer with provisioning status “{status}”",
+        "{count} customers with provisioning status “{status}”",
+    ),
+    "list_title_subscription": Plural(
+        "{count} customer with subscription status “{status}”",
+        "{count} customers with subscription status “{status}”",
+    ),
+    "list_title_filtered": Plural(
+        "{count} customer matches this filter", "{count} customers match this filter"
+    ),
+    "cond_provisioning": "Provisioning status: {statuses}",
+    "cond_subscription": "Subscription status: {statuses}",
+    "cond_within": "Expiring within {duration}",
+    "cond_by": "Expiring by {date}",
+    "cond_trial": "Trials only",
+    "cond_paid": "Paid subscriptions only",
+    "cond_name": "Name contains “{name}”",
+    "cond_attention": "Needing attention",
+    "duration_days": Plural("{count} day", "{count} days"),
+    "list_or": "{head} or {last}",
+    "list_separator": ", ",
+    "list_page": "Page {page} of {pages} · customers {first}–{last} of {total}",
+    "list_empty": "No customers match. Try “filter” to choose statuses, or “summary”.",
+    "list_page_gone": (
+        "The list has changed since that card was sent: page {asked} no longer exists, "
+        "so here is page {page}."
+    ),
+    "rows_left_out": Plural(
+        "{count} more customer on this page did not fit on the card.",
+        "{count} more customers on this page did not fit on the card.",
+    ),
+    "list_select_hint": "Select a customer for details.",
+    "row_ends": "Ends {date} · {days_left}",
+    "row_ends_today": "Ends today, {date}",
+    "row_end_date": "Ends {date}",
+    "row_today": "Today",
+    "days_left": Plural("{count} day left", "{count} days left"),
+    "days_ago": Plural("ended {count} day ago", "ended {count} days ago"),
+    "md_details_hint": (
+        "For details, type “customer NAME”. For the whole list as a file, type “export”."
+    ),
+    # -- actions ----------------------------------------------------------------
+    "action_previous": "‹ Previous",
+    "action_next": "Next ›",
+    "action_export": "Export CSV",
+    "action_filter": "Filter…",
+    "action_summary": "Summary",
+    "action_apply": "Apply filter",
+    "action_attention": "Needing attention",
+    "action_details": "Show details",
+    "action_all": "All customers",
+    # -- customer details -------------------------------------------------------
+    "detail_id": "Customer id: {id}",
+    "detail_overview": "Most important: {provisioning} · {subscription}",
+    "detail_subscription_paid": "Paid subscription {id}",
+    "detail_subscription_trial": "Trial {id}",
+    "fact_state": "State",
+    "fact_start": "Start date",
+    "fact_end": "End date",
+    "fact_end_days": "{date} ({days})",
+    "detail_meanings": "What the provisioning statuses mean",
+    "fact_status": "Subscription status",
+    "fact_provisioning": "Provisioning status",
+    "state_active": "Active",
+    "state_suspended": "Suspended",
+    "value_no_end": "No end date",
+    "value_unknown": "—",
+    "value_days": Plural("{count} day left", "{count} days left"),
+    "services_heading": Plural("{count} service", "{count} services"),
+    "detail_more_subscriptions": Plural(
+        "…and {count} more subscription, not shown here.",
+        "…and {count} more subscriptions, not shown here.",
+    ),
+    "detail_more_services": Plural("…and {count} more service.", "…and {count} more services."),
+    "detail_not_found": "No customer matches “{name}”. Try part of the name, or “summary”.",
+    "pick_title": Plural(
+        "{count} customer matches “{name}”. Which one?",
+        "{count} customers match “{name}”. Which one?",
+    ),
+    "pick_more": "Showing the first {shown}. Type more of the name to narrow it down.",
+    "customer_gone": (
+        "That customer is no longer in the data; the latest import may have removed it."
+    ),
+    # -- filter -----------------------------------------------------------------
+    "filter_title": "Select a filter…",
+    "filter_intro": (
+        "A customer is listed when at least one of its subscriptions has a status you select. "
+        "Leave a group empty to accept any status in it."
+    ),
+    "filter_provisioning": "Provisioning status",
+    "filter_subscription": "Subscription status",
+    "filter_md": (
+        "Choose statuses on the card, or type a question such as “show expiring in 30 days”, "
+        "“show failed provisioning” or “show customers needing attention”."
+    ),
+    # -- summary ----------------------------------------------------------------
+    "summary_title": Plural("Summary of {count} customer", "Summary of {count} customers"),
+    "summary_attention": Plural(
+        "{count} customer needs attention", "{count} customers need attention"
+    ),
+    "summary_hint": "Select a row to list those customers.",
+    "summary_row": "{label}: {count}",
+    "summary_empty": "There is no customer data yet. An administrator can import a CSV file.",
+    # -- help, language, unknown ------------------------------------------------
+    "help_title": "What {name} can do",
+    "help_intro": "Ask me about your customers' provisioning and subscription status.",
+    "help_examples": "Examples: {examples}",
+    "help_language": "Type “language sv” för svenska, or “language en” for English.",
+    "language_set": "From now on I answer in English in this space.",
+    "unknown": "Sorry, I didn't understand “{text}”.",
+    "unknown_suggestions": "Did you mean {suggestions}?",
+    "unknown_help": "Type “help” to see what I can do.",
+    # -- export -----------------------------------------------------------------
+    "export_done": Plural(
+        "Here is the list of {count} customer as a CSV file ({rows} rows, one per service).",
+        "Here is the list of {count} customers as a CSV file ({rows} rows, one per service).",
+    ),
+    "export_empty": "No customers match, so there is nothing to export.",
+    # -- card submissions ---------------------------------------------------------
+    "submit_invalid": (
+        "I couldn't use that card action: it was changed or is no longer valid. "
+        "Please ask again, for example “summary”."
+    ),
+    "submit_old_version": (
+        "That card comes from an older version of me. Please ask again, for example “summary”."
+    ),
+}

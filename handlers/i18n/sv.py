@@ -1,0 +1,157 @@
+"""Svenska meningar. Nycklar och {parametrar} måste stämma med en.py (ett test kollar)."""
+
+from __future__ import annotations
+
+from handlers.i18n.plural import Entry, Plural
+
+CATALOGUE: dict[str, Entry] = {
+    # -- lists ------------------------------------------------------------------
+    "list_title_all": Plural("{count} kund", "{count} kunder"),
+    "list_title_expiring": Plural(
+        "{count} kund med en prenumeration som går ut inom {duration}",
+        "{count} kunder med prenumerationer som går ut inom {duration}",
+    ),
+    "list_title_trial_expiring": Plural(
+        "{count} kund med en provperiod som upphör inom {duration}",
+        "{count} kunder med provperioder som upphör inom {duration}",
+    ),
+    "list_title_paid_expiring": Plural(
+        "{count} kund med en betald prenumeration som går ut inom {duration}",
+        "{count} kunder med betalda prenumerationer som går ut inom {duration}",
+    ),
+    "list_title_expiring_by": Plural(
+        "{count} kund med en prenumeration som går ut senast {date}",
+        "{count} kunder med prenumerationer som går ut senast {date}",
+    ),
+    "list_title_attention": Plural(
+        "{count} kund som behöver åtgärdas", "{count} kunder som behöver åtgärdas"
+    ),
+    "list_title_name": Plural(
+        "{count} kund som matchar ”{name}”", "{count} kunder som matchar ”{name}”"
+    ),
+    "list_title_provisioning": Plural(
+        "{count} kund med tillhandahållandestatus ”{status}”",
+        "{count} kunder med tillhandahållandestatus ”{status}”",
+    ),
+    "list_title_subscription": Plural(
+        "{count} kund med prenumerationsstatus ”{status}”",
+        "{count} kunder med prenumerationsstatus ”{status}”",
+    ),
+    "list_title_filtered": Plural("{count} kund matchar filtret", "{count} kunder matchar filtret"),
+    "cond_provisioning": "Tillhandahållandestatus: {statuses}",
+    "cond_subscription": "Prenumerationsstatus: {statuses}",
+    "cond_within": "Går ut inom {duration}",
+    "cond_by": "Går ut senast {date}",
+    "cond_trial": "Endast provperioder",
+    "cond_paid": "Endast betalda prenumerationer",
+    "cond_name": "Namnet innehåller ”{name}”",
+    "cond_attention": "Behöver åtgärdas",
+    "duration_days": Plural("{count} dag", "{count} dagar"),
+    "list_or": "{head} eller {last}",
+    "list_separator": ", ",
+    "list_page": "Sida {page} av {pages} · kund {first}–{last} av {total}",
+    "list_empty": (
+        "Inga kunder matchar. Prova ”filter” för att välja statusar, eller ”sammanfattning”."
+    ),
+    "list_page_gone": (
+        "Listan har ändrats sedan kortet skickades: sida {asked} finns inte längre, "
+        "så här är sida {page}."
+    ),
+    "rows_left_out": Plural(
+        "{count} kund till på den här sidan fick inte plats på kortet.",
+        "{count} kunder till på den här sidan fick inte plats på kortet.",
+    ),
+    "list_select_hint": "Välj en kund för att se detaljer.",
+    "row_ends": "Slutar {date} · {days_left}",
+    "row_ends_today": "Slutar i dag, {date}",
+    "row_end_date": "Slutar {date}",
+    "row_today": "I dag",
+    "days_left": Plural("{count} dag kvar", "{count} dagar kvar"),
+    "days_ago": Plural("slutade för {count} dag sedan", "slutade för {count} dagar sedan"),
+    "md_details_hint": "Skriv ”kund NAMN” för detaljer, eller ”exportera” för hela listan som fil.",
+    # -- actions ----------------------------------------------------------------
+    "action_previous": "‹ Föregående",
+    "action_next": "Nästa ›",
+    "action_export": "Exportera CSV",
+    "action_filter": "Filter…",
+    "action_summary": "Sammanfattning",
+    "action_apply": "Använd filtret",
+    "action_attention": "Behöver åtgärdas",
+    "action_details": "Visa detaljer",
+    "action_all": "Alla kunder",
+    # -- customer details -------------------------------------------------------
+    "detail_id": "Kund-id: {id}",
+    "detail_overview": "Viktigast: {provisioning} · {subscription}",
+    "detail_subscription_paid": "Betald prenumeration {id}",
+    "detail_subscription_trial": "Provperiod {id}",
+    "fact_state": "Läge",
+    "fact_start": "Startdatum",
+    "fact_end": "Slutdatum",
+    "fact_end_days": "{date} ({days})",
+    "detail_meanings": "Vad tillhandahållandestatusarna betyder",
+    "fact_status": "Prenumerationsstatus",
+    "fact_provisioning": "Tillhandahållandestatus",
+    "state_active": "Aktiv",
+    "state_suspended": "Avbruten",
+    "value_no_end": "Inget slutdatum",
+    "value_unknown": "—",
+    "value_days": Plural("{count} dag kvar", "{count} dagar kvar"),
+    "services_heading": Plural("{count} tjänst", "{count} tjänster"),
+    "detail_more_subscriptions": Plural(
+        "…och {count} prenumeration till som inte visas här.",
+        "…och {count} prenumerationer till som inte visas här.",
+    ),
+    "detail_more_services": Plural("…och {count} tjänst till.", "…och {count} tjänster till."),
+    "detail_not_found": (
+        "Ingen kund matchar ”{name}”. Prova en del av namnet, eller ”sammanfattning”."
+    ),
+    "pick_title": Plural(
+        "{count} kund matchar ”{name}”. Vilken menar du?",
+        "{count} kunder matchar ”{name}”. Vilken menar du?",
+    ),
+    "pick_more": "Visar de {shown} första. Skriv mer av namnet för att begränsa urvalet.",
+    "customer_gone": (
+        "Den kunden finns inte längre i datan; den senaste importen kan ha tagit bort den."
+    ),
+    # -- filter -----------------------------------------------------------------
+    "filter_title": "Välj ett filter…",
+    "filter_intro": (
+        "En kund visas när minst en av dess prenumerationer har en status som du väljer. "
+        "Lämna en grupp tom för att godta alla statusar i den."
+    ),
+    "filter_provisioning": "Tillhandahållandestatus",
+    "filter_subscription": "Prenumerationsstatus",
+    "filter_md": (
+        "Välj statusar på kortet, eller skriv en fråga som ”visa går ut inom 30 dagar”, "
+        "”visa misslyckad tillhandahållning” eller ”visa kunder som behöver åtgärdas”."
+    ),
+    # -- summary ----------------------------------------------------------------
+    "summary_title": Plural("Sammanfattning av {count} kund", "Sammanfattning av {count} kunder"),
+    "summary_attention": Plural("{count} kund behöver åtgärdas", "{count} kunder behöver åtgärdas"),
+    "summary_hint": "Välj en rad för att lista de kunderna.",
+    "summary_row": "{label}: {count}",
+    "summary_empty": "Det finns inga kunddata än. En administratör kan importera en CSV-fil.",
+    # -- help, language, unknown ------------------------------------------------
+    "help_title": "Det här kan {name} göra",
+    "help_intro": "Fråga mig om dina kunders tillhandahållande- och prenumerationsstatus.",
+    "help_examples": "Exempel: {examples}",
+    "help_language": "Skriv ”language en” for English, eller ”language sv” för svenska.",
+    "language_set": "Från och med nu svarar jag på svenska i det här utrymmet.",
+    "unknown": "Förlåt, jag förstod inte ”{text}”.",
+    "unknown_suggestions": "Menade du {suggestions}?",
+    "unknown_help": "Skriv ”hjälp” för att se vad jag kan göra.",
+    # -- export -----------------------------------------------------------------
+    "export_done": Plural(
+        "Här är listan med {count} kund som CSV-fil ({rows} rader, en per tjänst).",
+        "Här är listan med {count} kunder som CSV-fil ({rows} rader, en per tjänst).",
+    ),
+    "export_empty": "Inga kunder matchar, så det finns inget att exportera.",
+    # -- card submissions ---------------------------------------------------------
+    "submit_invalid": (
+        "Jag kunde inte använda kortets åtgärd: den har ändrats eller gäller inte längre. "
+        "Fråga igen, till exempel ”sammanfattning”."
+    ),
+    "submit_old_version": (
+        "Kortet kommer från en äldre version av mig. Fråga igen, till exempel ”sammanfattning”."
+    ),
+}

@@ -1,0 +1,37 @@
+"""What the bot answers: markdown for every client, a card for those that show one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from core.statuses import Lang
+
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyFile:
+    """A file to upload with the reply (one per message, as Webex allows)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message: ``markdown`` always (the fallback, under Webex's text limit),
+    ``card`` (an Adaptive Card 1.3 body) when there is one, ``file`` when the
+    answer is a file. ``language`` is set when the command changed the space's
+    reply language; the edge stores it."""
+
+    markdown: str
+    card: dict[str, Any] | None = None
+    file: ReplyFile | None = None
+    language: Lang | None = None
+
+    def attachments(self) -> list[dict[str, Any]]:
+        if self.card is None:
+            return []
+        return [{"contentType": CARD_CONTENT_TYPE, "content": self.card}]

@@ -1,0 +1,53 @@
+"""Fixtures shared by every test package: databases for the store.
+
+PostgreSQL tests read STATUSBOT_TEST_POSTGRES_URL. Locally they skip with a
+visible reason when it is unset; under CI (CI=true) a missing URL is a failure,
+so the PostgreSQL tests can never silently stop running there.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+
+POSTGRES_ENV = "STATUSBOT_TEST_POSTGRES_URL"
+
+
+def postgres_base_url() -> str:
+    url = os.environ.get(POSTGRES_ENV, "")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail(f"{POSTGRES_ENV} must be set in CI")
+        pytest.skip(f"{POSTGRES_ENV} is not set (PostgreSQL tests skipped)")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A URL of a fresh, private schema in the test database, dropped afterwards."""
+    base = postgres_base_url()
+    schema = f"statusbot_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Each test that takes this runs once on SQLite (a file) and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'statusbot.sqlite3'}"
+    return str(request.getfixturevalue("postgres_url"))

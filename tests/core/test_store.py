@@ -1,0 +1,190 @@
+"""The store on SQLite and on PostgreSQL: the same tests run on both."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+
+from core.query import Query
+from core.snapshot import SnapshotInvalid, read_snapshot
+from core.statuses import ProvisioningStatus as P
+from core.statuses import SubscriptionKind
+from core.statuses import SubscriptionStatus as S
+from core.store import Store
+from tests.core.builders import TODAY, as_csv, customer, snapshot, sub
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    store = Store.open(database_url)
+    yield store
+    store.close()
+
+
+def fleet():
+    """Customers covering each status, with names chosen to test ordering."""
+    return (
+        customer("acme", "Acme", sub("acme-1", left=10), sub("acme-2", left=None)),
+        customer("beta", "Beta AB", sub("beta-1", "trial", left=45, provisioning="manual_cisco")),
+        customer(
+            "cyb", "Cyberdyne", sub("cyb-1", left=500, state="suspended", provisioning="failed")
+        ),
+        customer("delta", "Åre Skidskola", sub("delta-1", "trial", left=-1)),
+        customer("echo", "Echo 100%_off", sub("echo-1", left=30, provisioning="pending_details")),
+        customer("fox", "Foxtrot", sub("fox-1", left=31), sub("fox-2", "trial", left=90)),
+        customer("golf", "Golf", sub("golf-1", left=None)),
+    )
+
+
+def ids(store: Store, query: Query) -> list[str]:
+    return [row.id for row in store.query(query, TODAY).rows]
+
+
+def test_list_order_is_importance_then_end_date_then_name(store: Store) -> None:
+    store.import_snapshot(snapshot(*fleet()), today=TODAY, source="test")
+    page = store.query(Query(), TODAY)
+    assert page.total == 7
+    assert [(row.id, row.subscription_status, row.provisioning_status) for row in page.rows] == [
+        ("cyb", S.SUSPENDED, P.FAILED),
+        ("delta", S.TRIAL_EXPIRED, P.PROVISIONED),
+        ("echo", S.EXPIRING_30, P.PENDING_DETAILS),
+        ("acme", S.EXPIRING_30, P.PROVISIONED),
+        ("fox", S.EXPIRING_60, P.PROVISIONED),
+        ("beta", S.TRIAL_EXPIRING_60, P.MANUAL_CISCO),
+        ("golf", S.ACTIVE, P.PROVISIONED),
+    ]
+    acme = page.rows[3]
+    assert acme.soonest_end_date == TODAY + timedelta(days=10) and acme.days_left == 10
+    assert acme.subscription_count == 2
+
+
+def test_filters_follow_partner_hub_semantics(store: Store) -> None:
+    store.import_snapshot(snapshot(*fleet()), today=TODAY, source="test")
+    assert ids(store, Query(subscription=frozenset({S.EXPIRING_30}))) == ["echo", "acme"]
+    # OR within a dimension
+    assert ids(store, Query(subscription=frozenset({S.EXPIRING_60, S.TRIAL_EXPIRED}))) == [
+        "delta",
+        "fox",
+    ]
+    # AND across dimensions, on the same subscription
+    assert ids(
+        store, Query(provisioning=frozenset({P.FAILED}), subscription=frozenset({S.SUSPENDED}))
+    ) == ["cyb"]
+    assert (
+        ids(
+            store,
+            Query(provisioning=frozenset({P.MANUAL_CISCO}), subscription=frozenset({S.ACTIVE})),
+        )
+        == []
+    )
+    # a horizon is a range: 0..60 days, both kinds, never suspended or ended
+    assert ids(store, Query(expiring_within_days=60)) == ["echo", "acme", "fox", "beta"]
+    assert ids(store, Query(expiring_within_days=60, kind=SubscriptionKind.TRIAL)) == ["beta"]
+    assert ids(store, Query(expiring_by=TODAY + timedelta(days=10))) == ["acme"]
+    assert ids(store, Query(needing_attention=True)) == ["cyb", "delta", "echo", "acme"]
+    assert ids(store, Query(name="åre")) == ["delta"]
+    assert ids(store, Query(name="100%_")) == ["echo"]
+    assert ids(store, Query(name="%")) == ["echo"]  # LIKE wildcards are literal
+    assert ids(store, Query(name="golf")) == ["golf"]
+    assert store.count(Query(expiring_within_days=60), TODAY) == 4
+
+
+def test_paging_is_a_stable_window(store: Store) -> None:
+    store.import_snapshot(snapshot(*fleet()), today=TODAY, source="test")
+    everything = ids(store, Query())
+    pages = [store.query(Query(), TODAY, offset=o, limit=3) for o in (0, 3, 6)]
+    assert [row.id for page in pages for row in page.rows] == everything
+    assert all(page.total == 7 for page in pages)
+
+
+def test_summary_counts_match_the_filters(store: Store) -> None:
+    store.import_snapshot(snapshot(*fleet()), today=TODAY, source="test")
+    summary = store.summary(TODAY)
+    assert summary.total == 7
+    assert summary.needing_attention == 4
+    for status, count in summary.subscription.items():
+        assert count == store.count(Query(subscription=frozenset({status})), TODAY), status
+    for status, count in summary.provisioning.items():
+        assert count == store.count(Query(provisioning=frozenset({status})), TODAY), status
+    assert summary.subscription[S.ACTIVE] == 2  # acme (evergreen) and golf
+
+
+def test_customer_details_come_back_whole(store: Store) -> None:
+    store.import_snapshot(snapshot(*fleet()), today=TODAY, source="test")
+    acme = store.customer("acme")
+    assert acme is not None and acme == fleet()[0]
+    assert store.customer("nobody") is None
+    assert [c.id for c in store.iter_customers(Query(expiring_within_days=60), TODAY)] == [
+        "echo",
+        "acme",
+        "fox",
+        "beta",
+    ]
+
+
+def test_transitions_between_snapshots(store: Store) -> None:
+    first = store.import_snapshot(snapshot(*fleet()), today=TODAY, source="v1")
+    assert first.transitions == () and first.added == 7  # the first import is the baseline
+    changed = list(fleet())
+    changed[0] = customer("acme", "Acme", sub("acme-1", left=200), sub("acme-2", left=None))
+    changed[6] = customer("golf", "Golf", sub("golf-1", left=None, provisioning="failed"))
+    del changed[1]  # beta is gone
+    changed.append(customer("hotel", "Hotel", sub("hotel-1", "trial", left=5)))
+    result = store.import_snapshot(snapshot(*changed), today=TODAY, source="v2")
+    assert (result.added, result.removed) == (1, 1)
+    seen = {(t.customer_id, t.dimension, t.old, t.new) for t in result.transitions}
+    assert seen == {
+        ("acme", "subscription", "expiring_30", "active"),
+        ("golf", "provisioning", "provisioned", "failed"),
+        ("beta", "provisioning", "manual_cisco", None),
+        ("beta", "subscription", "trial_expiring_60", None),
+        ("hotel", "provisioning", None, "provisioned"),
+        ("hotel", "subscription", None, "trial_expiring_30"),
+    }
+    stored = store.transitions()
+    assert {(t.customer_id, t.old, t.new) for _, t in stored} == {(c, o, n) for c, _, o, n in seen}
+    assert next(t for _, t in stored if t.customer_id == "beta").customer_name == "Beta AB"
+    assert ids(store, Query()) == ["cyb", "delta", "echo", "hotel", "fox", "golf", "acme"]
+
+
+def test_reimporting_the_same_file_changes_nothing(store: Store) -> None:
+    data = as_csv(*fleet()).getvalue()
+    import io
+
+    store.import_snapshot(read_snapshot(io.BytesIO(data)), today=TODAY, source="a")
+    again = store.import_snapshot(read_snapshot(io.BytesIO(data)), today=TODAY, source="a")
+    assert again.unchanged and again.transitions == ()
+    # the same data in another order is not the same file, yet records no transitions
+    reordered = b"\n".join([data.split(b"\n")[0], *reversed(data.strip().split(b"\n")[1:])])
+    third = store.import_snapshot(read_snapshot(io.BytesIO(reordered)), today=TODAY, source="b")
+    assert not third.unchanged and third.transitions == ()
+    assert store.transitions() == []
+
+
+def test_a_bad_file_leaves_the_previous_snapshot_served(store: Store) -> None:
+    import io
+
+    store.import_snapshot(snapshot(*fleet()), today=TODAY, source="good")
+    bad = as_csv(*fleet(), customer("new", "New")).getvalue() + b"x,X,y,free,,,,S,failed\n"
+    with pytest.raises(SnapshotInvalid):
+        store.import_snapshot(read_snapshot(io.BytesIO(bad)), today=TODAY, source="bad")
+    assert store.count(Query(), TODAY) == 7
+    assert store.customer("new") is None
+
+
+def test_a_failed_write_rolls_back_everything(store: Store) -> None:
+    """All or nothing even when the database refuses mid-import."""
+    store.import_snapshot(snapshot(*fleet()), today=TODAY, source="good")
+    broken = snapshot(customer("zulu", "Zulu"))
+    # a service whose subscription does not exist: the foreign key refuses it mid-write
+    broken.services.append(("no-such-subscription", "Webex Calling", P.FAILED))
+    with pytest.raises(Exception):  # noqa: B017 - the engine's own integrity error
+        store.import_snapshot(broken, today=TODAY, source="broken")
+    assert ids(store, Query()) == ids_after_fleet()
+    assert len(store.transitions()) == 0
+
+
+def ids_after_fleet() -> list[str]:
+    return ["cyb", "delta", "echo", "acme", "fox", "beta", "golf"]

@@ -1,0 +1,106 @@
+"""No reply exceeds Webex's limits, whatever the data (hypothesis)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.query import Query
+from core.results import CustomerPage, CustomerRow
+from core.statuses import ProvisioningStatus, SubscriptionStatus
+from handlers.cards.common import (
+    CARD_BUDGET,
+    MAX_BUTTONS,
+    TEXT_LIMIT,
+    card_size,
+    count_buttons,
+    text_size,
+)
+from handlers.command import ListCustomers, ShowCustomer
+from handlers.commands import handle
+from tests.cardcheck import samples
+from tests.cardcheck.samples import TODAY
+
+NAME_ALPHABET = st.sampled_from([*"🚀👩\u200dåäö&<>*_[]\\a ", "\n", "𝔘"])
+names = st.text(alphabet=NAME_ALPHABET, min_size=1, max_size=300)
+queries = st.builds(
+    Query,
+    provisioning=st.frozensets(st.sampled_from(list(ProvisioningStatus))),
+    subscription=st.frozensets(st.sampled_from(list(SubscriptionStatus))),
+    expiring_within_days=st.none() | st.integers(0, 3660),
+    name=st.none() | st.text(alphabet=NAME_ALPHABET, min_size=1, max_size=100).filter(str.strip),
+    needing_attention=st.booleans(),
+)
+
+
+def within_limits(reply_card: dict | None, markdown: str) -> None:  # type: ignore[type-arg]
+    assert text_size(markdown) <= TEXT_LIMIT
+    if reply_card is not None:
+        assert card_size(reply_card) <= CARD_BUDGET
+        assert count_buttons(reply_card) <= MAX_BUTTONS
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    total=st.integers(0, 100_000),
+    page=st.integers(0, 10_000),
+    rows=st.lists(names, min_size=10, max_size=10),
+    query=queries,
+    lang=st.sampled_from(["en", "sv"]),
+)
+def test_list_replies_stay_within_limits(
+    total: int, page: int, rows: list[str], query: Query, lang: str
+) -> None:
+    class Store(samples.FakeStore):
+        def query(self, query: Query, today, *, offset=0, limit=None) -> CustomerPage:  # type: ignore[no-untyped-def]
+            count = max(0, min(limit or 10, total - offset))
+            built = tuple(
+                CustomerRow(
+                    id=f"{'🚀' * 50}{i}",
+                    name=rows[i],
+                    provisioning_status=ProvisioningStatus.FAILED,
+                    subscription_status=SubscriptionStatus.TRIAL_EXPIRING_30,
+                    soonest_end_date=TODAY,
+                    days_left=99999,
+                    subscription_count=3,
+                )
+                for i in range(count)
+            )
+            return CustomerPage(total=total, offset=offset, rows=built)
+
+    reply = handle(
+        ListCustomers(query=query, page=page),
+        store=Store(),
+        today=TODAY,
+        lang=lang,  # type: ignore[arg-type]
+    )
+    within_limits(reply.card, reply.markdown)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    name=names,
+    subscriptions=st.integers(1, 120),
+    services=st.integers(1, 40),
+    lang=st.sampled_from(["en", "sv"]),
+)
+def test_detail_replies_stay_within_limits(
+    name: str, subscriptions: int, services: int, lang: str
+) -> None:
+    customer = samples.customer(
+        name=name.strip() or "x", subscriptions=subscriptions, services=services
+    )
+    store = samples.FakeStore(customers={customer.id: customer})
+    reply = handle(ShowCustomer(name=customer.id), store=store, today=TODAY, lang=lang)  # type: ignore[arg-type]
+    within_limits(reply.card, reply.markdown)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    name=st.text(alphabet=NAME_ALPHABET, min_size=1, max_size=100).filter(str.strip),
+    total=st.integers(2, 100_000),
+)
+def test_pick_lists_stay_within_limits(name: str, total: int) -> None:
+    store = samples.FakeStore(total=total, name="🚀" * 300)
+    reply = handle(ShowCustomer(name=name), store=store, today=TODAY, lang="sv")
+    within_limits(reply.card, reply.markdown)

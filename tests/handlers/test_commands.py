@@ -1,0 +1,132 @@
+"""handle(): every command through a real Store on SQLite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.query import Query
+from core.snapshot import read_snapshot
+from core.store.store import Store
+from handlers.cards.common import TEXT_LIMIT, card_size, text_size
+from handlers.command import (
+    ExportCustomers,
+    ListCustomers,
+    SetLanguage,
+    ShowCustomer,
+    ShowFilter,
+    ShowHelp,
+    ShowSummary,
+    Unknown,
+)
+from handlers.commands import handle
+from tests.cardcheck.samples import TODAY, write_csv
+
+SAMPLE = Path(__file__).resolve().parents[2] / "core" / "data" / "sample.csv"
+ROWS = [
+    "c1,Acme *Bold* [x](http://evil),s1,paid,active,2026-01-01,2026-12-10,Webex Calling,failed",
+    "c1,Acme *Bold* [x](http://evil),s1,paid,active,,2026-12-10,Webex Meetings,provisioned",
+    "c2,Globex,s2,trial,active,2026-11-01,2026-12-20,Webex Suite,provisioned",
+    "c3,Globex Nordic,s3,paid,active,,,Webex Calling,provisioned",
+    "c4,Evil <@all> Corp,s4,paid,suspended,,2027-06-01,Webex Calling,provisioning",
+    "c5,Åre Skidskola AB,s5,trial,active,2026-10-01,2027-03-01,Webex Webinars,pending_details",
+]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    opened = Store.open("sqlite:///" + str(tmp_path / "s.db"))
+    snapshot = read_snapshot(write_csv(tmp_path / "in.csv", ROWS))
+    opened.import_snapshot(snapshot, today=TODAY, source="test")
+    return opened
+
+
+def test_list_expiring_in_30_days(store: Store) -> None:
+    reply = handle(
+        ListCustomers(query=Query(expiring_within_days=30)), store=store, today=TODAY, lang="en"
+    )
+    assert reply.markdown.startswith("**2 customers with subscriptions expiring within 30 days**")
+    assert reply.markdown.index("Acme") < reply.markdown.index("Globex")  # store order
+    assert "Acme \\*Bold\\* \\[x\\]\\(http\\://evil\\)" in reply.markdown
+    assert reply.card is not None
+
+
+def test_page_past_the_end_shows_the_last_page(store: Store) -> None:
+    reply = handle(ListCustomers(query=Query(), page=7), store=store, today=TODAY, lang="sv")
+    assert "sida 8 finns inte längre, så här är sida 1" in reply.markdown
+    assert "Globex" in reply.markdown
+
+
+def test_customer_by_exact_name_among_several(store: Store) -> None:
+    reply = handle(ShowCustomer(name="globex"), store=store, today=TODAY, lang="en")
+    assert reply.markdown.startswith("**Globex**")
+    assert "Trial s2" in reply.markdown
+
+
+def test_customer_pick_list_and_not_found(store: Store) -> None:
+    pick = handle(ShowCustomer(name="o"), store=store, today=TODAY, lang="en")
+    assert "customers match “o”. Which one?" in pick.markdown
+    missing = handle(ShowCustomer(name="Initech"), store=store, today=TODAY, lang="sv")
+    assert (
+        missing.markdown
+        == "Ingen kund matchar ”Initech”. Prova en del av namnet, eller ”sammanfattning”."
+    )
+    assert missing.card is None
+
+
+def test_customer_by_id_and_hostile_name(store: Store) -> None:
+    reply = handle(ShowCustomer(name="c4"), store=store, today=TODAY, lang="en")
+    assert "&lt;@all&gt;" in reply.markdown and "<@all>" not in reply.markdown
+    assert reply.card is not None
+    assert "Suspended" in reply.markdown
+
+
+def test_summary_filter_help(store: Store) -> None:
+    summary = handle(ShowSummary(), store=store, today=TODAY, lang="en")
+    assert summary.markdown.startswith("**Summary of 5 customers**")
+    assert "4 customers need attention" in summary.markdown
+    assert handle(ShowFilter(), store=store, today=TODAY, lang="sv").card is not None
+    assert "Statusbot" in handle(ShowHelp(), store=store, today=TODAY, lang="en").markdown
+
+
+def test_set_language_answers_in_the_new_language(store: Store) -> None:
+    reply = handle(SetLanguage(lang="sv"), store=store, today=TODAY, lang="en")
+    assert reply.language == "sv"
+    assert reply.markdown.startswith("Från och med nu svarar jag på svenska")
+
+
+def test_unknown_escapes_what_was_typed(store: Store) -> None:
+    reply = handle(
+        Unknown(text="<@all> *hi*", suggestions=("summary", "filter")),
+        store=store,
+        today=TODAY,
+        lang="en",
+    )
+    assert "&lt;@all&gt; \\*hi\\*" in reply.markdown
+    assert "Did you mean “summary” or “filter”?" in reply.markdown
+
+
+def test_export_carries_a_file(store: Store) -> None:
+    reply = handle(
+        ExportCustomers(query=Query(expiring_within_days=30)), store=store, today=TODAY, lang="en"
+    )
+    assert reply.file is not None
+    assert reply.file.filename == "statusbot-customers-2026-11-27.csv"
+    assert reply.file.data.startswith(b"\xef\xbb\xbf")
+    assert "2 customers as a CSV file (3 rows, one per service)" in reply.markdown
+    empty = handle(ExportCustomers(query=Query(name="zzz")), store=store, today=TODAY, lang="en")
+    assert empty.file is None and "nothing to export" in empty.markdown
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="core/data/sample.csv not there yet")
+def test_sample_data_every_list_page_fits(tmp_path: Path) -> None:
+    sample_store = Store.open("sqlite:///" + str(tmp_path / "sample.db"))
+    sample_store.import_snapshot(read_snapshot(SAMPLE), today=TODAY, source="sample")
+    for lang in ("en", "sv"):
+        for page in range(7):
+            reply = handle(
+                ListCustomers(query=Query(), page=page), store=sample_store, today=TODAY, lang=lang
+            )  # type: ignore[arg-type]
+            assert reply.card is not None and card_size(reply.card) <= 16_000
+            assert text_size(reply.markdown) <= TEXT_LIMIT

@@ -70,6 +70,20 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--format", choices=("csv", "json"), default="csv")
     sample.set_defaults(handler=_sample)
 
+    demo = verbs.add_parser("demo", help="the whole thing on this machine, no account needed")
+    demo.add_argument("--port", type=int, default=9000, help="the emulator's port (default 9000)")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.set_defaults(handler=_demo)
+
+    run = verbs.add_parser("run", help="serve the bot against Webex (gunicorn)")
+    run.add_argument("--port", type=int, default=8080)
+    run.add_argument("--host", default="0.0.0.0")
+    run.add_argument("--workers", type=int, help="web processes (default 2)")
+    run.set_defaults(handler=_run)
+
+    doctor = verbs.add_parser("doctor", help="check settings, token, webhooks and store")
+    doctor.set_defaults(handler=_doctor)
+
     emulator = verbs.add_parser("emulator", help="a local Webex API and playground", add_help=False)
     emulator.add_argument("rest", nargs=argparse.REMAINDER)
     emulator.set_defaults(handler=_emulator)
@@ -194,6 +208,24 @@ def _sample(args: argparse.Namespace) -> int:
     else:
         write_csv(customers, sys.stdout)
     return EXIT_OK
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    return run_demo(port=args.port, host=args.host)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.run import run
+
+    return run(load_settings(), port=args.port, host=args.host, workers=args.workers)
+
+
+def _doctor(_args: argparse.Namespace) -> int:
+    from bot.doctor import doctor
+
+    return doctor()
 
 
 def _emulator(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ use: ``statusbot ask`` needs no token, ``statusbot run`` needs all of them.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -31,6 +31,9 @@ HOW_TO_FIX = {
     "STATUSBOT_ALLOWED": "list emails, @domains and room ids, separated by commas",
     "STATUSBOT_TIMEZONE": "use an IANA time zone name such as Europe/Stockholm or UTC",
     "STATUSBOT_TODAY": "use a date as YYYY-MM-DD, or leave it unset to use the real date",
+    "STATUSBOT_LEAVE_OUTSIDER_SPACES": "use true or false",
+    "STATUSBOT_WORKER_THREADS": "use a whole number from 1 to 64",
+    "STATUSBOT_LANGUAGE": "use en or sv",
 }
 
 
@@ -51,6 +54,11 @@ class Settings(BaseSettings):
     allowed: Annotated[tuple[str, ...], NoDecode] = ()
     timezone: str = "UTC"
     today: date | None = None
+    # Operations (optional): leave spaces that outsiders add the bot to; inbox
+    # worker threads per process; the default reply language of a space.
+    leave_outsider_spaces: bool = False
+    worker_threads: int = Field(default=4, ge=1, le=64)
+    language: Literal["en", "sv"] = "en"
 
     @field_validator("database_url")
     @classmethod

@@ -28,17 +28,13 @@ from emulator.delivery import Dispatcher
 from emulator.errors import WebexError
 from emulator.events import EventBus, EventLog
 from emulator.faults import FaultInjector
+from emulator.playground import playground_blueprint
 from emulator.store import Store
 
 log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "webex_emulator"
 MAX_UPLOAD_BYTES = 110 * 1024 * 1024
-PLACEHOLDER_PAGE = (
-    "<!doctype html><title>Webex emulator</title>"
-    "<h1>Webex emulator</h1><p>API under <code>/v1/</code>, "
-    "controls under <code>/_emulator/</code>.</p>"
-)
 
 
 def build_context(config: EmulatorConfig) -> EmulatorContext:
@@ -73,7 +69,8 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
         if not _is_api():
             return None
         tracking_id()
-        fault = ctx.faults.take_api(request.method, request.path)
+        bearer = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        fault = ctx.faults.take_api(request.method, request.path, bearer or None)
         if fault is not None:
             if fault.stall_seconds:
                 ctx.faults.sleep(fault.stall_seconds)
@@ -107,10 +104,6 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
         log.exception("emulator error on %s %s", request.method, request.path)
         return error_response(500, "Internal emulator error.")
 
-    @app.get("/")
-    def index() -> Response:
-        return Response(PLACEHOLDER_PAGE, mimetype="text/html")
-
     for factory in (
         people_blueprint,
         rooms_blueprint,
@@ -120,6 +113,7 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
         attachment_actions_blueprint,
         webhooks_blueprint,
         admin_blueprint,
+        playground_blueprint,
     ):
         app.register_blueprint(factory(ctx))
     ctx.dispatcher.start()

@@ -29,6 +29,7 @@ class ApiFault:
     stall_seconds: float = 0.0
     count: int | None = None
     percent: float = 100.0
+    token: str | None = None  # only calls made with this bearer token (limits are per user)
     hits: int = 0
 
 
@@ -86,6 +87,7 @@ def api_fault_from(spec: JsonDict) -> ApiFault:
         stall_seconds=stall,
         count=_number(spec, "count", int, 1, 1_000_000),
         percent=_pct(spec),
+        token=str(spec["token"]) if spec.get("token") else None,
     )
 
 
@@ -137,10 +139,12 @@ class FaultInjector:
             if rule.count <= 0:
                 rules.remove(rule)
 
-    def take_api(self, method: str, path: str) -> ApiFault | None:
+    def take_api(self, method: str, path: str, token: str | None = None) -> ApiFault | None:
         with self._lock:
             for rule in list(self._api):
                 if rule.method not in (None, method.upper()):
+                    continue
+                if rule.token is not None and rule.token != token:
                     continue
                 if not fnmatchcase(path, rule.path) or not self._fires(rule):
                     continue

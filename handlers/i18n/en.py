@@ -156,4 +156,26 @@ CATALOGUE: dict[str, Entry] = {
     "submit_old_version": (
         "That card comes from an older version of me. Please ask again, for example “summary”."
     ),
+    # -- the edge: access, greetings, failures -----------------------------------------
+    "refused_asker": (
+        "Sorry, I can only share customer information with people my operator has allowed. "
+        "Please ask your partner administrator for access."
+    ),
+    "refused_space": (
+        "Sorry, I can't share customer information in this space: everyone who can read it "
+        "must be allowed to see it, and someone here is not. Ask me in a 1:1 space instead."
+    ),
+    "greeting": (
+        "Hi, I'm {name}. I tell you the provisioning and subscription status of your "
+        "customers, as Partner Hub does."
+    ),
+    "greeting_refused": (
+        "Hi, I'm {name}. I was added here by someone I don't know, so I can't share customer "
+        "information in this space."
+    ),
+    "leaving": "I'm leaving this space, because I was added by someone I don't know.",
+    "failed": (
+        "Sorry, something went wrong on my side and I couldn't answer. "
+        "Please try again in a minute."
+    ),
 }

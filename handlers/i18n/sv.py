@@ -154,4 +154,23 @@ CATALOGUE: dict[str, Entry] = {
     "submit_old_version": (
         "Kortet kommer från en äldre version av mig. Fråga igen, till exempel ”sammanfattning”."
     ),
+    # -- the edge: access, greetings, failures -----------------------------------------
+    "refused_asker": (
+        "Tyvärr kan jag bara dela kundinformation med personer som min operatör har godkänt. "
+        "Be din partneradministratör om åtkomst."
+    ),
+    "refused_space": (
+        "Tyvärr kan jag inte dela kundinformation i det här utrymmet: alla som kan läsa det "
+        "måste ha behörighet, och någon här har inte det. Fråga mig i ett 1:1-utrymme i stället."
+    ),
+    "greeting": (
+        "Hej, jag heter {name}. Jag berättar om dina kunders tillhandahållande- och "
+        "prenumerationsstatus, precis som Partner Hub."
+    ),
+    "greeting_refused": (
+        "Hej, jag heter {name}. Jag lades till här av någon jag inte känner, så jag kan inte "
+        "dela kundinformation i det här utrymmet."
+    ),
+    "leaving": "Jag lämnar det här utrymmet, eftersom jag lades till av någon jag inte känner.",
+    "failed": "Tyvärr gick något fel hos mig och jag kunde inte svara. Försök igen om en minut.",
 }

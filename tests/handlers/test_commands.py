@@ -26,7 +26,8 @@ from tests.cardcheck.samples import TODAY, write_csv
 SAMPLE = Path(__file__).resolve().parents[2] / "core" / "data" / "sample.csv"
 ROWS = [
     "c1,Acme *Bold* [x](http://evil),s1,paid,active,2026-01-01,2026-12-10,Webex Calling,failed",
-    "c1,Acme *Bold* [x](http://evil),s1,paid,active,,2026-12-10,Webex Meetings,provisioned",
+    "c1,Acme *Bold* [x](http://evil),s1,paid,active,2026-01-01,2026-12-10,"
+    "Webex Meetings,provisioned",
     "c2,Globex,s2,trial,active,2026-11-01,2026-12-20,Webex Suite,provisioned",
     "c3,Globex Nordic,s3,paid,active,,,Webex Calling,provisioned",
     "c4,Evil <@all> Corp,s4,paid,suspended,,2027-06-01,Webex Calling,provisioning",

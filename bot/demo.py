@@ -1,0 +1,130 @@
+"""``statusbot demo``: the whole thing on this machine, no account, no settings.
+
+It starts the Webex emulator (with its browser playground), loads the bundled
+sample customers into a SQLite file, starts the bot against the emulator with
+a fixed date (so the sample's statuses are what they were made to be), has a
+demo user create a space with the bot, and prints the playground URL. Ctrl-C
+stops everything.
+"""
+
+from __future__ import annotations
+
+import secrets
+import signal
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from webexpythonsdk import WebexAPI
+
+from bot.local import BotServer, serve_in_thread
+from bot.service import build_service
+from bot.settings import Settings
+from bot.webhooks import reconcile_webhooks
+from core.sample import SAMPLE_TODAY, bundled_sample_path
+from core.snapshot import read_snapshot
+from core.store import Store
+from emulator.server import EmulatorConfig, ServerHandle, run_in_thread
+
+BOT_TOKEN = "DEMO_BOT_TOKEN"
+BOT_EMAIL = "statusbot@webex.bot"
+DEMO_USERS = (("alice@example.com", "ALICE_DEMO_TOKEN"), ("bob@example.com", "BOB_DEMO_TOKEN"))
+
+
+@dataclass
+class Demo:
+    emulator: ServerHandle
+    bot: BotServer
+    database: Path
+
+    @property
+    def playground_url(self) -> str:
+        return self.emulator.url + "/"
+
+    def stop(self) -> None:
+        self.bot.stop()
+        self.emulator.stop()
+
+
+def start_demo(*, port: int = 9000, host: str = "127.0.0.1", data_dir: Path | None = None) -> Demo:
+    """Everything up and the demo space made; the caller stops it."""
+    folder = data_dir or Path(tempfile.mkdtemp(prefix="statusbot-demo-"))
+    database = folder / "statusbot-demo.sqlite3"
+    emulator = run_in_thread(
+        EmulatorConfig(bot_token=BOT_TOKEN, bot_email=BOT_EMAIL, users=DEMO_USERS),
+        host=host,
+        port=port,
+    )
+    try:
+        store = Store.open(f"sqlite:///{database}")
+        store.import_snapshot(
+            read_snapshot(bundled_sample_path()), today=SAMPLE_TODAY, source="bundled sample"
+        )
+        store.close()
+        secret = secrets.token_hex(16)
+        settings = Settings(
+            WEBEX_ACCESS_TOKEN=BOT_TOKEN,
+            database_url=f"sqlite:///{database}",
+            webex_api_url=emulator.api_url,
+            webhook_secret=secret,
+            allowed=("@example.com",),
+            today=SAMPLE_TODAY,
+        )
+        bot = serve_in_thread(build_service(settings, poll_seconds=0.2), host=host)
+        reconcile_webhooks(
+            bot.service.webex, bot.service.manifest, target_url=bot.webhook_url, secret=secret
+        )
+    except BaseException:
+        emulator.stop()
+        raise
+    alice = WebexAPI(
+        access_token=DEMO_USERS[0][1], base_url=emulator.api_url, wait_on_rate_limit=False
+    )
+    room = alice.rooms.create(title="Statusbot demo")
+    alice.memberships.create(roomId=room.id, personEmail=DEMO_USERS[1][0])
+    alice.memberships.create(roomId=room.id, personEmail=BOT_EMAIL)
+    return Demo(emulator, bot, database)
+
+
+def run_demo(
+    *, port: int = 9000, host: str = "127.0.0.1", wait: Callable[[], None] | None = None
+) -> int:
+    from emulator.playground import ensure_renderer
+
+    renderer = ensure_renderer(quiet=True)
+    demo = start_demo(port=port, host=host)
+    print(
+        "\n".join(
+            [
+                "Statusbot demo is running (no Webex account needed).",
+                f"  Playground:   {demo.playground_url}",
+                "  Act as alice@example.com, open “Statusbot demo” or a 1:1 with Statusbot,",
+                "  and type “show expiring in 30 days”, “summary” or “visa avbrutna”.",
+                f"  Customers:    the bundled sample, as of {SAMPLE_TODAY.isoformat()}",
+                f"  Database:     {demo.database}",
+                f"  Bot webhook:  {demo.bot.webhook_url}",
+                "  Cards are rendered with the official renderer."
+                if renderer
+                else "  Cards show as text: run `npm --prefix emulator/static ci` to render them.",
+                "Press Ctrl-C to stop.",
+            ]
+        ),
+        flush=True,
+    )
+    try:
+        (wait or _wait_for_interrupt)()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        demo.stop()
+        print("Statusbot demo stopped.")
+    return 0
+
+
+def _wait_for_interrupt() -> None:
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    while not stopped.wait(0.5):
+        pass

@@ -1,0 +1,64 @@
+"""Prometheus metrics (prometheus_client: the standard exposition, and its
+multiprocess mode for gunicorn's several workers).
+
+Each Service gets its own registry, so tests and several apps in one process
+never share counters. Under ``statusbot run``, PROMETHEUS_MULTIPROC_DIR is set
+and /metrics adds up every worker process.
+"""
+
+from __future__ import annotations
+
+import os
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+
+
+class Metrics:
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        self.webhooks = Counter(
+            "statusbot_webhook_events",
+            "Webhook deliveries by outcome: stored, duplicate, bad_signature, malformed, "
+            "too_large.",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.replies = Counter(
+            "statusbot_replies",
+            "Events worked on by outcome: sent, failed, refused, ignored, unknown.",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.refusals = Counter(
+            "statusbot_access_refused",
+            "Questions refused because the asker or a member of the space is not allowed.",
+            ["reason"],
+            registry=self.registry,
+        )
+        self.receive_seconds = Histogram(
+            "statusbot_webhook_receive_seconds",
+            "Time to verify, store and answer a webhook delivery.",
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
+            registry=self.registry,
+        )
+        self.reply_seconds = Histogram(
+            "statusbot_reply_seconds",
+            "Time from a webhook's arrival to the reply being posted.",
+            buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0),
+            registry=self.registry,
+        )
+
+    def exposition(self) -> tuple[bytes, str]:
+        """The text to serve at /metrics, and its content type."""
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+            return generate_latest(registry), CONTENT_TYPE_LATEST
+        return generate_latest(self.registry), CONTENT_TYPE_LATEST

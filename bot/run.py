@@ -1,0 +1,105 @@
+"""``statusbot run``: the bot against Webex, under gunicorn.
+
+The master checks the settings and the token, reconciles the webhooks that
+manifest.json declares (create, repair, re-activate, remove stale ones of
+ours), then forks the workers. Each worker process builds its own Service
+(store, inbox, Webex client) after the fork and runs the webhook endpoint on
+gunicorn's threads and the inbox workers on its own threads. Nothing is
+shared between processes but the database, which is what makes it safe to run
+several processes and hosts (``bot.inbox`` claims with leases).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from bot.app import create_app
+from bot.service import Service, build_service
+from bot.settings import Settings, SettingsError
+from bot.webex import WebexClient, WebexError
+from bot.webhooks import reconcile_webhooks
+from handlers.manifest import load_manifest
+
+log = logging.getLogger("statusbot.run")
+
+#: Two processes of four threads each: webhook requests take milliseconds and
+#: the inbox workers spend their time waiting on Webex, so threads carry the
+#: load and a second process keeps serving while one restarts.
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 4
+
+
+def prepare(settings: Settings) -> str:
+    """Check what ``run`` needs and reconcile the webhooks; the webhook URL."""
+    settings.require(
+        "WEBEX_ACCESS_TOKEN",
+        "STATUSBOT_PUBLIC_URL",
+        "STATUSBOT_WEBHOOK_SECRET",
+        "STATUSBOT_ALLOWED",
+    )
+    assert settings.webex_access_token and settings.webhook_secret and settings.public_url
+    client = WebexClient(settings.webex_access_token.get_secret_value(), settings.webex_api_url)
+    try:
+        me = client.me()
+    except WebexError as error:
+        raise SettingsError(
+            f"WEBEX_ACCESS_TOKEN was refused by {settings.webex_api_url} ({error.reason}): "
+            "check the bot's token on developer.webex.com"
+        ) from None
+    target = settings.public_url + "/webhooks/webex"
+    report = reconcile_webhooks(
+        client,
+        load_manifest(),
+        target_url=target,
+        secret=settings.webhook_secret.get_secret_value(),
+    )
+    log.info("running as %s; webhooks: %s", me.display_name, report)
+    print(f"Statusbot runs as {me.display_name}; webhooks at {target}: {report}")
+    return target
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+        self.settings = settings
+        self.options = options
+        self.service: Service | None = None
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+        self.cfg.set("worker_exit", self._worker_exit)
+
+    def _worker_exit(self, _server: Any, _worker: Any) -> None:
+        if self.service is not None:
+            self.service.stop()
+
+    def load(self) -> Any:
+        # Called in each worker after the fork: every process has its own pools.
+        self.service = build_service(self.settings)
+        self.service.start()
+        return create_app(self.service)
+
+
+def run(settings: Settings, *, port: int, host: str = "0.0.0.0", workers: int | None = None) -> int:
+    prepare(settings)
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="statusbot-metrics-"))
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers or int(os.environ.get("STATUSBOT_WEB_WORKERS", DEFAULT_WORKERS)),
+        "worker_class": "gthread",
+        "threads": DEFAULT_THREADS,
+        "timeout": 60,
+        "graceful_timeout": 20,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "info",
+        "preload_app": False,
+    }
+    _Gunicorn(settings, options).run()
+    return 0

@@ -1,0 +1,107 @@
+"""Putting the bot together from settings: one function, every part passed in.
+
+``build_service`` is the only place that reads settings and creates the store,
+the inbox, the Webex client and the workers; everything else receives them.
+The web app (``bot.app``), ``statusbot run``, ``statusbot demo`` and the
+end-to-end tests all build the bot this way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from bot.access import AccessPolicy
+from bot.inbox import Inbox
+from bot.metrics import Metrics
+from bot.settings import Settings, SettingsError
+from bot.webex import BotIdentity, RetryPolicy, WebexClient
+from bot.worker import Responder, WorkerPool
+from core.store import Store
+from handlers.manifest import Manifest, load_manifest
+
+
+@dataclass
+class Service:
+    settings: Settings
+    store: Store
+    inbox: Inbox
+    webex: WebexClient
+    identity: BotIdentity
+    manifest: Manifest
+    policy: AccessPolicy
+    metrics: Metrics
+    responder: Responder
+    workers: WorkerPool
+    secret: bytes
+
+    def start(self) -> None:
+        self.workers.start()
+
+    def stop(self) -> None:
+        self.workers.stop()
+        self.inbox.close()
+        self.store.close()
+
+
+def access_policy(settings: Settings) -> AccessPolicy:
+    try:
+        return AccessPolicy.from_entries(settings.allowed)
+    except ValueError as error:
+        raise SettingsError(
+            f"STATUSBOT_ALLOWED is invalid ({error}): "
+            "list emails, @domains and room ids, separated by commas"
+        ) from None
+
+
+def build_service(
+    settings: Settings,
+    *,
+    retry: RetryPolicy | None = None,
+    today: Callable[[], date] | None = None,
+    threads: int | None = None,
+    poll_seconds: float = 0.5,
+) -> Service:
+    """The bot, ready to ``start()``; SettingsError when a setting is missing."""
+    settings.require("WEBEX_ACCESS_TOKEN", "STATUSBOT_WEBHOOK_SECRET", "STATUSBOT_ALLOWED")
+    assert settings.webex_access_token is not None and settings.webhook_secret is not None
+    policy = access_policy(settings)
+    manifest = load_manifest()
+    webex = WebexClient(
+        settings.webex_access_token.get_secret_value(),
+        settings.webex_api_url,
+        retry=retry or RetryPolicy(),
+    )
+    identity = webex.me()
+    store = Store.open(settings.database_url)
+    inbox = Inbox.open(settings.database_url)
+    metrics = Metrics()
+    responder = Responder(
+        inbox=inbox,
+        store=store,
+        webex=webex,
+        policy=policy,
+        identity=identity,
+        manifest=manifest,
+        metrics=metrics,
+        today=today or settings.today_date,
+        leave_outsider_spaces=settings.leave_outsider_spaces,
+        default_lang=settings.language,
+    )
+    workers = WorkerPool(
+        inbox, responder, threads=threads or settings.worker_threads, poll_seconds=poll_seconds
+    )
+    return Service(
+        settings=settings,
+        store=store,
+        inbox=inbox,
+        webex=webex,
+        identity=identity,
+        manifest=manifest,
+        policy=policy,
+        metrics=metrics,
+        responder=responder,
+        workers=workers,
+        secret=settings.webhook_secret.get_secret_value().encode("utf-8"),
+    )

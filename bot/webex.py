@@ -1,0 +1,449 @@
+"""The one wrapper around webexpythonsdk: typed answers, bounded retries, nothing secret logged.
+
+Every call goes through ``WebexClient.call``: a 429 sleeps ``Retry-After`` when that is at
+most ``RetryPolicy.max_retry_after`` (longer fails at once: the SDK's own
+``wait_on_rate_limit`` would park a worker for an hour); 5xx, connection errors and
+timeouts back off exponentially with jitter; any other 4xx fails at once. Logs and
+``WebexError`` carry the call, the status and the tracking id, never the token or a body.
+
+Webex has no idempotency key: a ``POST /messages`` that timed out may have been posted,
+and retrying it may post twice. ``send`` retries by default (a reply twice beats none);
+the inbox, which records ``sending`` → ``sent``, may pass ``retry_ambiguous=False`` to get
+``WebexError(ambiguous=True)`` instead and decide itself (``list_recent_bot_messages``).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import requests
+from webexpythonsdk import WebexAPI  # type: ignore[import-untyped]
+from webexpythonsdk.exceptions import ApiError, RateLimitError  # type: ignore[import-untyped]
+
+from handlers.reply import Reply, ReplyFile
+
+T = TypeVar("T")
+Json = dict[str, Any]
+log = logging.getLogger("statusbot.webex")
+
+TEXT_LIMIT_BYTES = 7439  # Webex's limit on text and markdown, in UTF-8 bytes
+ELLIPSIS = "…"
+PAGE_SIZE = 100
+TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded: ``attempts`` tries with sleeps of at most ``max_delay`` (backoff) or
+    ``max_retry_after`` (429): the worst case is minutes, never an hour."""
+
+    attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+    max_retry_after: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1 or min(self.base_delay, self.max_delay, self.max_retry_after) < 0:
+            raise ValueError("RetryPolicy needs attempts >= 1 and delays >= 0")
+
+    def backoff(self, attempt: int, jitter: float) -> float:
+        """Equal jitter: half the capped exponential delay plus ``jitter`` (0..1) of the rest."""
+        ceiling = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
+        return ceiling / 2 + ceiling / 2 * jitter
+
+
+class WebexError(Exception):
+    """A call failed. ``reason`` is short and safe to store and log (no token, no body).
+
+    ``retryable``: trying later may work (429, 5xx, network). ``ambiguous``: a request that
+    is not idempotent may have taken effect anyway (a message may have been posted).
+    ``retry_after``: the seconds Webex asked for, on a 429.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        status_code: int | None = None,
+        retryable: bool = False,
+        tracking_id: str | None = None,
+        retry_after: float | None = None,
+        ambiguous: bool = False,
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status_code = status_code
+        self.retryable = retryable
+        self.tracking_id = tracking_id
+        self.retry_after = retry_after
+        self.ambiguous = ambiguous
+
+
+def _str(data: Json, key: str) -> str:
+    value = data.get(key)
+    return "" if value is None else str(value)
+
+
+def _opt(data: Json, key: str) -> str | None:
+    value = data.get(key)
+    return None if value in (None, "") else str(value)
+
+
+def _strs(data: Json, key: str) -> tuple[str, ...]:
+    return tuple(str(item) for item in data.get(key) or ())
+
+
+def parse_time(value: object) -> datetime | None:
+    """Webex's ``2026-11-27T10:00:00.000Z`` as an aware datetime (None when absent)."""
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class BotIdentity:
+    id: str
+    emails: tuple[str, ...]
+    display_name: str
+    first_name: str
+    org_id: str
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    id: str
+    emails: tuple[str, ...]
+    display_name: str
+    org_id: str
+
+
+@dataclass(frozen=True)
+class Member:
+    email: str
+    person_id: str
+    person_org_id: str
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    id: str
+    room_id: str
+    room_type: str
+    person_id: str
+    person_email: str
+    text: str
+    html: str | None
+    markdown: str | None
+    mentioned_people: tuple[str, ...]
+    parent_id: str | None
+    created: datetime | None
+
+    @classmethod
+    def from_json(cls, d: Json) -> IncomingMessage:
+        return cls(
+            id=_str(d, "id"),
+            room_id=_str(d, "roomId"),
+            room_type=_str(d, "roomType"),
+            person_id=_str(d, "personId"),
+            person_email=_str(d, "personEmail"),
+            text=_str(d, "text"),
+            html=_opt(d, "html"),
+            markdown=_opt(d, "markdown"),
+            mentioned_people=_strs(d, "mentionedPeople"),
+            parent_id=_opt(d, "parentId"),
+            created=parse_time(d.get("created")),
+        )
+
+    @property
+    def thread_id(self) -> str:
+        """The ``parent_id`` that answers in this message's thread (threads are one deep)."""
+        return self.parent_id or self.id
+
+
+@dataclass(frozen=True)
+class CardSubmission:
+    id: str
+    message_id: str
+    person_id: str
+    room_id: str
+    inputs: dict[str, Any]
+    created: datetime | None
+
+
+def fit_text(text: str, limit: int = TEXT_LIMIT_BYTES) -> str:
+    """``text`` cut to ``limit`` UTF-8 bytes with an ellipsis, never inside a character."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    room = limit - len(ELLIPSIS.encode("utf-8"))
+    return data[:room].decode("utf-8", errors="ignore") + ELLIPSIS
+
+
+def _safe_filename(name: str) -> str:
+    cleaned = name.replace("\\", "/").rsplit("/", 1)[-1].replace("\x00", "").strip()
+    return cleaned if cleaned not in ("", ".", "..") else "file"
+
+
+#: Server errors after which a non-idempotent request may or may not have happened.
+AMBIGUOUS_STATUSES = frozenset({500, 502, 504})
+
+
+def _failure(what: str, exc: Exception, idempotent: bool) -> WebexError | None:
+    """The WebexError for an SDK or network exception; None when it is neither."""
+    if isinstance(exc, RateLimitError):
+        wait = float(exc.retry_after)
+        reason = f"{what}: rate limited (HTTP 429, Retry-After {wait:g}s)"
+        return WebexError(
+            reason, status_code=429, retryable=True, tracking_id=exc.tracking_id, retry_after=wait
+        )
+    if isinstance(exc, ApiError):
+        status = int(exc.status_code)
+        detail = f" ({str(exc.message)[:120]})" if exc.message else ""
+        return WebexError(
+            f"{what}: HTTP {status}{detail}",
+            status_code=status,
+            retryable=status >= 500,
+            tracking_id=exc.tracking_id,
+            # 503 says the request was not taken; 500/502/504 may hide one that was
+            ambiguous=status in AMBIGUOUS_STATUSES and not idempotent,
+        )
+    if isinstance(exc, TRANSIENT):
+        kind = "timeout" if isinstance(exc, requests.Timeout) else "connection error"
+        sent = not isinstance(exc, requests.ConnectTimeout)
+        return WebexError(f"{what}: {kind}", retryable=True, ambiguous=sent and not idempotent)
+    return None
+
+
+class WebexClient:
+    """The bot's Webex API. One client may serve several threads (a pooled session).
+
+    ``timeout`` is per HTTP request; the SDK takes whole seconds, so it is rounded up.
+    """
+
+    def __init__(
+        self,
+        token: str,
+        api_url: str,
+        *,
+        retry: RetryPolicy = RetryPolicy(),
+        timeout: float = 20.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if not token:
+            raise ValueError("a Webex access token is required")
+        self._api = WebexAPI(
+            access_token=token,
+            base_url=api_url if api_url.endswith("/") else api_url + "/",
+            single_request_timeout=max(1, math.ceil(timeout)),
+            wait_on_rate_limit=False,
+        )
+        self._retry = retry
+        self._sleep = sleep
+        self._me: BotIdentity | None = None
+
+    def call(
+        self,
+        what: str,
+        fn: Callable[[Any], T],
+        *,
+        idempotent: bool = True,
+        retry_ambiguous: bool = True,
+    ) -> T:
+        """``fn(sdk)`` under the retry policy; every Webex request goes through here.
+
+        ``fn`` must do all its I/O inside (materialise list generators), so a retry
+        repeats all of it. ``what`` names the call in logs and errors.
+        """
+        policy = self._retry
+        for attempt in range(1, policy.attempts + 1):
+            try:
+                result = fn(self._api)
+            except Exception as exc:
+                error = _failure(what, exc, idempotent)
+                if error is None:
+                    raise
+            else:
+                log.debug("%s: ok (attempt %d)", what, attempt)
+                return result
+            if error.status_code == 429:
+                wait = error.retry_after or 0.0
+                give_up = wait > policy.max_retry_after
+            else:
+                wait = policy.backoff(attempt, random.random())
+                give_up = not error.retryable or (error.ambiguous and not retry_ambiguous)
+            if give_up or attempt == policy.attempts:
+                # A plain 4xx is the caller's to judge (a 404 may be expected); say it quietly.
+                level = logging.WARNING if error.retryable else logging.INFO
+                log.log(
+                    level,
+                    "%s; gave up after %d attempt(s), tracking id %s",
+                    error.reason,
+                    attempt,
+                    error.tracking_id,
+                )
+                raise error from None
+            log.info(
+                "%s; retry %d of %d in %.2fs, tracking id %s",
+                error.reason,
+                attempt,
+                policy.attempts - 1,
+                wait,
+                error.tracking_id,
+            )
+            self._sleep(wait)
+        raise AssertionError("unreachable: the loop returns or raises")
+
+    # -- reading --------------------------------------------------------------------------
+    def me(self) -> BotIdentity:
+        d = self.call("get me", lambda api: api.people.me().to_dict())
+        first = _str(d, "firstName") or _str(d, "displayName").split(" ")[0]
+        self._me = BotIdentity(
+            _str(d, "id"), _strs(d, "emails"), _str(d, "displayName"), first, _str(d, "orgId")
+        )
+        return self._me
+
+    def _my_id(self) -> str:
+        return (self._me or self.me()).id
+
+    def message(self, message_id: str) -> IncomingMessage:
+        d = self.call("get message", lambda api: api.messages.get(message_id).to_dict())
+        return IncomingMessage.from_json(d)
+
+    def attachment_action(self, action_id: str) -> CardSubmission:
+        d = self.call(
+            "get card action", lambda api: api.attachment_actions.get(action_id).to_dict()
+        )
+        inputs = d.get("inputs")
+        return CardSubmission(
+            id=_str(d, "id"),
+            message_id=_str(d, "messageId"),
+            person_id=_str(d, "personId"),
+            room_id=_str(d, "roomId"),
+            inputs=dict(inputs) if isinstance(inputs, dict) else {},
+            created=parse_time(d.get("created")),
+        )
+
+    def person(self, person_id: str) -> PersonInfo:
+        d = self.call("get person", lambda api: api.people.get(person_id).to_dict())
+        return PersonInfo(
+            _str(d, "id"), _strs(d, "emails"), _str(d, "displayName"), _str(d, "orgId")
+        )
+
+    def room_members(self, room_id: str) -> list[Member]:
+        """Everyone in the room (every page)."""
+        found = self.call(
+            "list memberships",
+            lambda api: [m.to_dict() for m in api.memberships.list(roomId=room_id, max=PAGE_SIZE)],
+        )
+        return [
+            Member(_str(m, "personEmail"), _str(m, "personId"), _str(m, "personOrgId"))
+            for m in found
+        ]
+
+    def list_recent_bot_messages(
+        self, room_id: str, since: datetime
+    ) -> list[IncomingMessage] | None:
+        """The bot's own messages in a 1:1 room since ``since``, newest first: to reconcile
+        after a crash between sending and recording.
+
+        ``None`` for a group room: there Webex lets a bot list only with
+        ``mentionedPeople=me`` (the messages that mention it), never its own, so the
+        caller has to choose at-least-once or at-most-once.
+        """
+        room = self.call("get room", lambda api: api.rooms.get(room_id).to_dict())
+        if room.get("type") != "direct":
+            return None
+        me, since = self._my_id(), since if since.tzinfo else since.replace(tzinfo=UTC)
+
+        def collect(api: Any) -> list[IncomingMessage]:
+            found = []
+            for item in api.messages.list(roomId=room_id, max=PAGE_SIZE):
+                message = IncomingMessage.from_json(item.to_dict())
+                if message.created is not None and message.created < since:
+                    break  # newest first: the rest is older
+                if message.person_id == me:
+                    found.append(message)
+            return found
+
+        return self.call("list messages", collect)
+
+    # -- writing --------------------------------------------------------------------------
+    def send(
+        self,
+        room_id: str,
+        reply: Reply,
+        *,
+        parent_id: str | None = None,
+        retry_ambiguous: bool = True,
+    ) -> str:
+        """Post ``reply``; return the message id (the card's, when a file follows it).
+
+        Markdown always goes (the fallback where cards don't show), cut to Webex's 7439
+        bytes with a warning rather than failing. A Webex message carries a card or a
+        file, not both: then the card goes first and the file follows as a second
+        message in the same thread; if that one fails, the card is already posted.
+        """
+        markdown = fit_text(reply.markdown)
+        if markdown != reply.markdown:
+            size = len(reply.markdown.encode("utf-8"))
+            log.warning(
+                "send to %s: markdown of %d bytes cut to %d",
+                room_id,
+                size,
+                len(markdown.encode("utf-8")),
+            )
+        base: Json = {"roomId": room_id, "parentId": parent_id}
+        if reply.file is not None and reply.card is None:
+            return self._post_file(base | {"markdown": markdown}, reply.file, retry_ambiguous)
+        card = {"markdown": markdown, "attachments": reply.attachments() or None}
+        message_id = self._post(base | card, retry_ambiguous)
+        if reply.file is not None:
+            self._post_file(base, reply.file, retry_ambiguous)
+        return message_id
+
+    def _post(self, fields: Json, retry_ambiguous: bool) -> str:
+        args = {key: value for key, value in fields.items() if value is not None}
+        created = self.call(
+            "post message",
+            lambda api: api.messages.create(**args).to_dict(),
+            idempotent=False,
+            retry_ambiguous=retry_ambiguous,
+        )
+        return _str(created, "id")
+
+    def _post_file(self, fields: Json, file: ReplyFile, retry_ambiguous: bool) -> str:
+        """Upload through a temporary file with the reply's file name (the SDK posts a
+        path and takes the content type from the name), removed afterwards."""
+        with tempfile.TemporaryDirectory(prefix="statusbot-upload-") as folder:
+            path = Path(folder) / _safe_filename(file.filename)
+            path.write_bytes(file.data)
+            return self._post(fields | {"files": [str(path)]}, retry_ambiguous)
+
+    def leave_room(self, room_id: str) -> None:
+        """Delete the bot's own membership; nothing to do when it is no longer a member
+        (Webex then answers 404 for the room)."""
+        me = self._my_id()
+        try:
+            found = self.call(
+                "find own membership",
+                lambda api: [
+                    m.to_dict() for m in api.memberships.list(roomId=room_id, personId=me)
+                ],
+            )
+        except WebexError as error:
+            if error.status_code == 404:
+                return
+            raise
+        if found:
+            membership_id = _str(found[0], "id")
+            self.call("leave room", lambda api: api.memberships.delete(membership_id))

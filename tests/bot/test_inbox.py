@@ -1,0 +1,97 @@
+"""The inbox on SQLite and PostgreSQL: dedupe, claims, leases, reply states."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.inbox import Inbox
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def inbox(database_url: str, clock: Clock) -> Iterator[Inbox]:
+    box = Inbox.open(database_url, clock=clock, lease=60)
+    yield box
+    box.close()
+
+
+def message(n: int) -> dict[str, str]:
+    return {"id": f"msg-{n}", "roomId": "room-1", "personId": "alice"}
+
+
+def test_a_duplicate_delivery_is_stored_once(inbox: Inbox) -> None:
+    assert inbox.record("messages", "created", message(1))
+    assert not inbox.record("messages", "created", message(1))
+    assert inbox.record("messages", "deleted", message(1))  # another event of the same id
+    assert inbox.counts() == {"pending": 2}
+
+
+def test_claims_are_exclusive_and_leases_expire(inbox: Inbox, clock: Clock) -> None:
+    for n in range(3):
+        inbox.record("messages", "created", message(n))
+    first = inbox.claim("a", limit=2)
+    second = inbox.claim("b", limit=2)
+    assert [e.data_id for e in first] == ["msg-0", "msg-1"]
+    assert [e.data_id for e in second] == ["msg-2"]
+    assert inbox.claim("c") == []
+    inbox.finish(first[0].id, "answered", reply_state="sent", message_id="reply-0")
+    clock.now += timedelta(seconds=61)  # worker "a" died holding msg-1
+    again = inbox.claim("c", limit=5)
+    assert sorted(e.data_id for e in again) == ["msg-1", "msg-2"]
+    assert {e.data_id: e.attempts for e in again} == {"msg-1": 2, "msg-2": 2}
+
+
+def test_reply_state_survives_a_crash(inbox: Inbox, clock: Clock) -> None:
+    inbox.record("messages", "created", message(1))
+    (event,) = inbox.claim("a")
+    inbox.sending(event.id, "f" * 32)
+    clock.now += timedelta(minutes=5)
+    (again,) = inbox.claim("b")
+    assert again.reply_state == "sending"
+    assert again.reply_fingerprint == "f" * 32
+    assert again.reply_started_at == datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+def test_many_claimers_at_once_never_share_an_event(inbox: Inbox) -> None:
+    for n in range(60):
+        inbox.record("messages", "created", message(n))
+    seen: list[str] = []
+    lock = threading.Lock()
+
+    def work(name: str) -> None:
+        while claimed := inbox.claim(name, limit=3):
+            with lock:
+                seen.extend(e.data_id for e in claimed)
+            for e in claimed:
+                inbox.finish(e.id, "answered", reply_state="sent")
+
+    threads = [threading.Thread(target=work, args=(f"w{i}",)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(seen) == sorted(f"msg-{n}" for n in range(60))
+    assert inbox.counts() == {"done": 60}
+
+
+def test_space_language_is_remembered(inbox: Inbox) -> None:
+    assert inbox.space_language("room-1") is None
+    inbox.set_space_language("room-1", "sv")
+    inbox.set_space_language("room-1", "en")
+    assert inbox.space_language("room-1") == "en"

@@ -1,0 +1,167 @@
+"""Conversations with the bot through the emulator: what a partner admin sees."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import requests
+
+from bot.receiver import signature_of
+from tests.e2e.conftest import BOT_EMAIL, SECRET, Stack
+
+CARD = "application/vnd.microsoft.card.adaptive"
+
+
+def card_of(message: dict) -> dict:
+    (attachment,) = message["attachments"]
+    assert attachment["contentType"] == CARD
+    return attachment["content"]
+
+
+def test_a_direct_question_gets_a_card_with_the_matches(stack: Stack) -> None:
+    sent = stack.alice.messages.create(toPersonEmail=BOT_EMAIL, text="show expiring in 30 days")
+    stack.settle()
+    (reply,) = stack.bot_messages(sent.roomId)
+    assert "expiring within 30 days" in reply["markdown"]
+    card = card_of(reply)
+    assert card["version"] == "1.3"
+    assert "Göteborgs Energi" in json.dumps(card, ensure_ascii=False)
+
+
+def test_swedish_is_answered_in_swedish(stack: Stack) -> None:
+    sent = stack.alice.messages.create(toPersonEmail=BOT_EMAIL, text="visa går ut inom 30 dagar")
+    stack.settle()
+    (reply,) = stack.bot_messages(sent.roomId)
+    assert "30 dagar" in reply["markdown"]
+
+
+def test_group_spaces_need_a_mention_and_get_a_greeting(stack: Stack) -> None:
+    room = stack.alice.rooms.create(title="Partner team")
+    stack.alice.memberships.create(roomId=room.id, personEmail="bob@example.com")
+    stack.alice.memberships.create(roomId=room.id, personEmail=BOT_EMAIL)
+    stack.settle()
+    (greeting,) = stack.bot_messages(room.id)
+    assert "Statusbot" in greeting["markdown"]
+    stack.alice.messages.create(roomId=room.id, text="summary")  # no mention: not delivered
+    stack.alice.messages.create(
+        roomId=room.id, markdown=f"<@personEmail:{BOT_EMAIL}|Statusbot> summary"
+    )
+    stack.settle()
+    greeting_again, summary = stack.bot_messages(room.id)
+    assert greeting_again["id"] == greeting["id"]
+    assert "need attention" in summary["markdown"]
+
+
+def test_a_reply_goes_into_the_thread_of_the_question(stack: Stack) -> None:
+    first = stack.alice.messages.create(toPersonEmail=BOT_EMAIL, text="help")
+    stack.settle()
+    in_thread = stack.alice.messages.create(
+        roomId=first.roomId, parentId=first.id, text="show suspended"
+    )
+    stack.settle()
+    replies = stack.bot_messages(first.roomId)
+    assert replies[-1]["parentId"] == first.id
+    assert in_thread.parentId == first.id
+
+
+def test_card_buttons_work_like_typed_commands(stack: Stack) -> None:
+    sent = stack.alice.messages.create(toPersonEmail=BOT_EMAIL, text="show all customers")
+    stack.settle()
+    (listing,) = stack.bot_messages(sent.roomId)
+    next_page = next(
+        action for action in card_of(listing)["actions"] if action["data"].get("page") == 1
+    )
+    stack.alice.attachment_actions.create(
+        type="submit", messageId=listing["id"], inputs=next_page["data"]
+    )
+    stack.settle()
+    _, page_two = stack.bot_messages(sent.roomId)
+    assert page_two["id"] != listing["id"]
+    assert "2" in page_two["markdown"]
+
+
+def test_a_tampered_card_submission_gets_a_polite_reply(stack: Stack) -> None:
+    sent = stack.alice.messages.create(toPersonEmail=BOT_EMAIL, text="filter")
+    stack.settle()
+    (filter_card,) = stack.bot_messages(sent.roomId)
+    stack.alice.attachment_actions.create(
+        type="submit",
+        messageId=filter_card["id"],
+        inputs={"statusbot": 1, "action": "list", "page": -5, "query": {"nope": 1}},
+    )
+    stack.settle()
+    _, answer = stack.bot_messages(sent.roomId)
+    assert "couldn't use that card action" in answer["markdown"]
+    assert stack.bot.service.inbox.counts().get("failed") is None
+
+
+def test_outsiders_are_refused_and_shown_nothing(stack: Stack) -> None:
+    sent = stack.eve.messages.create(
+        toPersonEmail=BOT_EMAIL, text="show customers needing attention"
+    )
+    stack.settle()
+    (refusal,) = stack.bot_messages(sent.roomId)
+    assert "only share customer information" in refusal["markdown"]
+    assert "cust-" not in json.dumps(refusal) and "Energi" not in json.dumps(refusal)
+    # an allowed asker in a space that an outsider can read is refused too
+    room = stack.alice.rooms.create(title="Mixed")
+    stack.alice.memberships.create(roomId=room.id, personEmail="eve@evil.com")
+    stack.alice.memberships.create(roomId=room.id, personEmail=BOT_EMAIL)
+    stack.alice.messages.create(
+        roomId=room.id, markdown=f"<@personEmail:{BOT_EMAIL}|Statusbot> show suspended"
+    )
+    stack.settle()
+    replies = stack.bot_messages(room.id)
+    assert "can't share customer information in this space" in replies[-1]["markdown"]
+    assert "Energi" not in json.dumps(replies)
+    metrics = requests.get(stack.bot.url + "/metrics", timeout=10).text
+    assert 'statusbot_access_refused_total{reason="asker_not_allowed"} 1.0' in metrics
+    assert 'statusbot_access_refused_total{reason="member_not_allowed"} 1.0' in metrics
+
+
+def test_a_forged_webhook_is_refused_and_stores_nothing(stack: Stack) -> None:
+    body = json.dumps(
+        {"id": "x", "resource": "messages", "event": "created", "data": {"id": "forged"}}
+    ).encode()
+    url = stack.bot.webhook_url
+    assert requests.post(url, data=body, timeout=10).status_code == 401
+    wrong = signature_of(body, b"not-the-secret")
+    assert (
+        requests.post(url, data=body, headers={"X-Spark-Signature": wrong}, timeout=10).status_code
+        == 401
+    )
+    right = signature_of(body, SECRET.encode())
+    bad_json = b"{not json"
+    assert (
+        requests.post(
+            url,
+            data=bad_json,
+            headers={"X-Spark-Signature": signature_of(bad_json, SECRET.encode())},
+            timeout=10,
+        ).status_code
+        == 400
+    )
+    assert requests.post(url, data=b"x" * 70_000, timeout=10).status_code == 413
+    assert stack.bot.service.inbox.events() == []
+    assert right  # the right signature is what the next tests use
+
+
+def test_a_duplicate_delivery_is_answered_once(stack: Stack) -> None:
+    stack.admin("POST", "/faults/delivery", json={"duplicate": 3})
+    sent = stack.alice.messages.create(toPersonEmail=BOT_EMAIL, text="show suspended")
+    stack.settle()
+    assert len(stack.bot_messages(sent.roomId)) == 1
+    stored = [e for e in stack.bot.service.inbox.events() if e["data_id"] == sent.id]
+    assert len(stored) == 1
+    metrics = requests.get(stack.bot.url + "/metrics", timeout=10).text
+    duplicates = re.search(
+        r'statusbot_webhook_events_total\{outcome="duplicate"\} ([0-9.]+)', metrics
+    )
+    assert duplicates and float(duplicates.group(1)) >= 2
+
+
+def test_health_and_readiness(stack: Stack) -> None:
+    assert requests.get(stack.bot.url + "/healthz", timeout=10).json() == {"status": "ok"}
+    ready = requests.get(stack.bot.url + "/readyz", timeout=10)
+    assert ready.status_code == 200 and ready.json()["webex"] == "ok"

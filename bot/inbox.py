@@ -73,6 +73,7 @@ inbox = Table(
     Column("reply_started_at", DateTime(timezone=True), nullable=True),
     Column("reply_message_id", String(300), nullable=True),
     Index("ix_inbox_claim", "state", "lease_until", "id"),
+    Index("ix_inbox_reply", "reply_message_id"),
 )
 
 spaces = Table(
@@ -268,6 +269,14 @@ class Inbox:
     def _update(self, event_id: int, **values: Any) -> None:
         with self.engine.begin() as connection:
             connection.execute(update(inbox).where(inbox.c.id == event_id).values(**values))
+
+    def is_recorded_reply(self, message_id: str) -> bool:
+        """Whether some event already has this Webex message as its reply."""
+        with self.engine.connect() as connection:
+            found = connection.execute(
+                select(inbox.c.id).where(inbox.c.reply_message_id == message_id).limit(1)
+            ).first()
+        return found is not None
 
     # -- looking -----------------------------------------------------------------
 

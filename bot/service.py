@@ -75,7 +75,7 @@ def build_service(
     )
     identity = webex.me()
     store = Store.open(settings.database_url)
-    inbox = Inbox.open(settings.database_url)
+    inbox = Inbox.open(settings.database_url, lease=settings.inbox_lease_seconds)
     metrics = Metrics()
     responder = Responder(
         inbox=inbox,

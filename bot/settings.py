@@ -33,6 +33,7 @@ HOW_TO_FIX = {
     "STATUSBOT_TODAY": "use a date as YYYY-MM-DD, or leave it unset to use the real date",
     "STATUSBOT_LEAVE_OUTSIDER_SPACES": "use true or false",
     "STATUSBOT_WORKER_THREADS": "use a whole number from 1 to 64",
+    "STATUSBOT_INBOX_LEASE_SECONDS": "use a number of seconds from 1 to 3600",
     "STATUSBOT_LANGUAGE": "use en or sv",
 }
 
@@ -58,6 +59,7 @@ class Settings(BaseSettings):
     # worker threads per process; the default reply language of a space.
     leave_outsider_spaces: bool = False
     worker_threads: int = Field(default=4, ge=1, le=64)
+    inbox_lease_seconds: float = Field(default=120.0, ge=1.0, le=3600.0)
     language: Literal["en", "sv"] = "en"
 
     @field_validator("database_url")

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import requests
-from webexpythonsdk import WebexAPI  # type: ignore[import-untyped]
-from webexpythonsdk.exceptions import ApiError, RateLimitError  # type: ignore[import-untyped]
+from webexpythonsdk import WebexAPI
+from webexpythonsdk.exceptions import ApiError, RateLimitError
 
 from handlers.reply import Reply, ReplyFile
 

@@ -31,7 +31,7 @@ from typing import Any
 from bot.access import AccessPolicy, Person, Verdict
 from bot.inbox import Inbox, InboxEvent
 from bot.metrics import Metrics
-from bot.webex import BotIdentity, WebexClient, WebexError
+from bot.webex import BotIdentity, WebexClient, WebexError, fit_text
 from core.statuses import Lang
 from core.store import Store
 from handlers import notices
@@ -48,7 +48,8 @@ MEMBERS_TTL = 60.0
 
 
 def fingerprint(reply: Reply) -> str:
-    return hashlib.sha256(reply.markdown.encode("utf-8")).hexdigest()[:32]
+    """What identifies a posted reply: its markdown as Webex stores it (cut to the limit)."""
+    return hashlib.sha256(fit_text(reply.markdown).encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass
@@ -266,8 +267,11 @@ class Responder:
                 error="crashed while posting; the space can't be checked",
             )
             return "unknown"
-        for message in recent:
-            if hashlib.sha256((message.markdown or "").encode("utf-8")).hexdigest()[:32] == print_:
+        for message in sorted(recent, key=lambda m: m.created or since):
+            same = fingerprint(Reply(markdown=message.markdown or "")) == print_
+            # an identical answer to an identical question may be there too: each
+            # posted message settles one event only
+            if same and not self.inbox.is_recorded_reply(message.id):
                 self.inbox.finish(event.id, "answered", reply_state="sent", message_id=message.id)
                 return "sent"
         return None

@@ -545,6 +545,15 @@
       if (message.parentId) node.classList.add("orphan");
       insertInOrder($("message-list"), node, message.created);
     }
+    if (!message.parentId) {
+      // Replies that arrived before their parent (live events beat the history): adopt them.
+      const thread = node.querySelector(":scope > .message-main > .thread");
+      for (const orphan of $("message-list").querySelectorAll(":scope > .message.orphan")) {
+        if (orphan.dataset.parentId !== message.id) continue;
+        orphan.classList.remove("orphan");
+        insertInOrder(thread, orphan, state.messages.get(orphan.dataset.messageId).created);
+      }
+    }
     $("empty-state").hidden = true;
     if (scroll && stick) scrollToBottom();
   }

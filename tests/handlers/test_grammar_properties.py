@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 from hypothesis import given, settings
@@ -86,8 +85,11 @@ def test_parsing_is_deterministic(text: str) -> None:
     assert parse(text, today=TODAY) == parse(text, today=TODAY)
 
 
-def test_huge_input_is_quick() -> None:
+def test_huge_input_is_refused_politely() -> None:
+    """Huge texts are not read (MAX_TEXT_LENGTH), so they can't be used to stall
+    the bot; the answer is Unknown with a short echo. (Speed is measured in
+    benchmarks/, never asserted here.)"""
     for text in ("a" * 100_000, "show " * 20_000, "customer " + "x" * 100_000, "\u200f" * 50_000):
-        started = time.perf_counter()
-        _check(parse(text, today=TODAY, bot_names=BOT))
-        assert time.perf_counter() - started < 2.0
+        parsed = parse(text, today=TODAY, bot_names=BOT)
+        _check(parsed)
+        assert parsed.command.kind in ("unknown", "help")

@@ -9,6 +9,7 @@ stops everything.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import signal
 import tempfile
@@ -20,6 +21,7 @@ from pathlib import Path
 from webexpythonsdk import WebexAPI
 
 from bot.local import BotServer, serve_in_thread
+from bot.logs import configure_logging
 from bot.service import build_service
 from bot.settings import Settings
 from bot.webhooks import reconcile_webhooks
@@ -93,6 +95,7 @@ def run_demo(
 ) -> int:
     from emulator.playground import ensure_renderer
 
+    configure_logging("text", logging.WARNING)
     renderer = ensure_renderer(quiet=True)
     demo = start_demo(port=port, host=host)
     print(

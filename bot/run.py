@@ -19,6 +19,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from bot.app import create_app
+from bot.logs import configure_logging
 from bot.service import Service, build_service
 from bot.settings import Settings, SettingsError
 from bot.webex import WebexClient, WebexError
@@ -87,6 +88,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 
 def run(settings: Settings, *, port: int, host: str = "0.0.0.0", workers: int | None = None) -> int:
+    configure_logging(os.environ.get("STATUSBOT_LOG_FORMAT", "json"))
     prepare(settings)
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="statusbot-metrics-"))
     options = {

@@ -112,7 +112,10 @@ class Settings(BaseSettings):
         """Raise SettingsError for the first of ``names`` that is unset."""
         for name in names:
             field = name.removeprefix("STATUSBOT_").lower()
-            if getattr(self, field) in (None, "", ()):
+            value = getattr(self, field)
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            if value in (None, "", ()):
                 raise SettingsError(f"{name} is not set: {HOW_TO_FIX[name]}")
 
 

@@ -75,6 +75,14 @@ class Responder:
     def process(self, event: InboxEvent) -> None:
         try:
             outcome = self._process(event)
+            log.info(
+                "event %s %s/%s: %s",
+                event.id,
+                event.resource,
+                event.event,
+                outcome,
+                extra={"event_id": event.id, "resource": event.resource, "outcome": outcome},
+            )
         except WebexError as error:
             if error.retryable and event.attempts < 3 and event.reply_state is None:
                 log.warning("event %s: %s; will retry", event.id, error.reason)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TextIO, TypeVar
 
 from core.models import Customer, Service, Subscription
+from core.snapshot import CSV_COLUMNS
 from core.statuses import ProvisioningStatus, SubscriptionKind, SubscriptionState
 
 #: The fixed date the bundled sample is generated for (demo, ``statusbot ask``).
@@ -34,18 +35,8 @@ SAMPLE_TODAY = date(2026, 11, 27)
 DEFAULT_SEED = 7
 BUNDLED_SAMPLE_CUSTOMERS = 60
 
-#: The canonical CSV columns, in data-contract.md's order.
-CSV_HEADER: tuple[str, ...] = (
-    "customer_id",
-    "customer_name",
-    "subscription_id",
-    "subscription_kind",
-    "subscription_state",
-    "start_date",
-    "end_date",
-    "service",
-    "provisioning_status",
-)
+#: The canonical CSV columns, in data-contract.md's order (the importer's own list).
+CSV_HEADER: tuple[str, ...] = CSV_COLUMNS
 
 CALLING = "Webex Calling"
 MEETINGS = "Webex Meetings"

@@ -115,6 +115,7 @@ def test_customer_details_come_back_whole(store: Store) -> None:
     store.import_snapshot(snapshot(*fleet()), today=TODAY, source="test")
     acme = store.customer("acme")
     assert acme is not None and acme == fleet()[0]
+    assert sorted(store.all_customers(), key=lambda c: c.id) == sorted(fleet(), key=lambda c: c.id)
     assert store.customer("nobody") is None
     assert [c.id for c in store.iter_customers(Query(expiring_within_days=60), TODAY)] == [
         "echo",

@@ -9,6 +9,7 @@ import pytest
 
 from core.query import Query
 from core.statuses import Lang, ProvisioningStatus, SubscriptionStatus
+from handlers import notices
 from handlers.cards.common import (
     CARD_BUDGET,
     MAX_BUTTONS,
@@ -60,6 +61,11 @@ def all_replies() -> dict[str, Reply]:
         replies[f"summary-{lang}"] = summary_reply(samples.summary(), lang)
         replies[f"summary-empty-{lang}"] = summary_reply(samples.summary(0), lang)
         replies[f"help-{lang}"] = help_reply(load_manifest(), lang)
+        replies[f"greeting-{lang}"] = notices.greeting(load_manifest(), lang)
+        replies[f"refusal-asker-{lang}"] = notices.refusal(lang, space=False)
+        replies[f"refusal-space-{lang}"] = notices.refusal(lang, space=True)
+        replies[f"outsider-{lang}"] = notices.outsider_greeting(load_manifest(), lang, leaving=True)
+        replies[f"failure-{lang}"] = notices.failure(lang)
     return replies
 
 

@@ -898,13 +898,10 @@
     const known = state.rooms.some((room) => room.id === event.roomId);
     const data = event.data || {};
     if (event.resource === "messages") {
-      if (!known) return refreshRoomsSoon(); // perhaps a 1:1 the bot just opened
       if (event.event === "deleted") return removeMessage(data.id);
-      if (event.roomId === state.roomId) addMessage(data);
-      else {
-        state.unread.add(event.roomId);
-      }
-      refreshRoomsSoon();
+      if (known && event.roomId === state.roomId) addMessage(data);
+      else if (data.personId !== state.me.id) state.unread.add(event.roomId);
+      refreshRoomsSoon(); // re-sorts; finds a space just opened (a 1:1 from the bot, say)
     } else if (event.resource === "memberships") {
       if (data.personId === state.me.id) {
         if (event.event === "deleted" && event.roomId === state.roomId) selectRoom(null);
@@ -988,7 +985,11 @@
       await selectPerson(saved().person);
     } catch (error) {
       setConnection("offline", "Emulator unreachable");
-      showError(`The playground could not start: ${error.message}`);
+      const hint =
+        error.status === 403
+          ? " The emulator hands out tokens to this machine only; start it with --allow-remote-admin to share it."
+          : "";
+      showError(`The playground could not start: ${error.message}.${hint}`);
       return;
     }
     $("playground").dataset.ready = "true";

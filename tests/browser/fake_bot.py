@@ -6,7 +6,7 @@ the real ``webexpythonsdk`` as the bot, checks every delivery's
 answers 204 at once and works afterwards, as a Webex bot should:
 
 * ``show expiring in 30 days`` → a small Adaptive Card (schema 1.3) with an
-  ``Input.Text`` and an ``Action.Submit`` button;
+  ``Input.Text``, an ``Action.Submit`` and an ``Action.OpenUrl`` button;
 * a submission of that card → ``clicked: {inputs as JSON}``;
 * ``send a file`` → a text file attached (multipart upload);
 * anything else → ``echo: <text>`` as a reply in the message's thread.
@@ -59,7 +59,8 @@ EXPIRING_CARD: dict[str, Any] = {
             "type": "Action.Submit",
             "title": "Show Acme Oy",
             "data": {"command": "show", "customer": "acme"},
-        }
+        },
+        {"type": "Action.OpenUrl", "title": "Open the list", "url": "OPEN_URL"},
     ],
 }
 
@@ -153,7 +154,7 @@ class FakeBot:
             self.api.messages.create(
                 roomId=message.roomId,
                 markdown="**Expiring within 30 days**: Acme Oy, Borealis AB",
-                attachments=[{"contentType": CARD_TYPE, "content": EXPIRING_CARD}],
+                attachments=[{"contentType": CARD_TYPE, "content": self._card()}],
             )
         elif text.lower() == FILE_COMMAND:
             self._send_file(message.roomId)
@@ -163,6 +164,16 @@ class FakeBot:
                 parentId=message.parentId or message.id,
                 markdown=f"echo: **{text}**",
             )
+
+    def _card(self) -> dict[str, Any]:
+        """The card, its Action.OpenUrl pointing at the emulator (no outside network)."""
+        card = json.loads(json.dumps(EXPIRING_CARD))
+        card["actions"][1]["url"] = self.open_url
+        return card
+
+    @property
+    def open_url(self) -> str:
+        return self.api_url.removesuffix("/v1/") + "/playground/playground.css"
 
     def _without_mention(self, text: str) -> str:
         for name in (self.me.displayName, self.me.firstName):

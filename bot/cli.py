@@ -23,8 +23,14 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_SETTINGS = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["emulator"]:
+        # The emulator has its own options (emulator.server); hand them over as they are.
+        from emulator.server import main as emulator_main
+
+        return int(emulator_main(arguments[1:]))
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_OK
@@ -84,9 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     doctor = verbs.add_parser("doctor", help="check settings, token, webhooks and store")
     doctor.set_defaults(handler=_doctor)
 
-    emulator = verbs.add_parser("emulator", help="a local Webex API and playground", add_help=False)
-    emulator.add_argument("rest", nargs=argparse.REMAINDER)
-    emulator.set_defaults(handler=_emulator)
+    # handled in main(): its options are emulator.server's own (statusbot emulator --help)
+    verbs.add_parser("emulator", help="a local Webex API and playground", add_help=False)
     return parser
 
 
@@ -226,12 +231,6 @@ def _doctor(_args: argparse.Namespace) -> int:
     from bot.doctor import doctor
 
     return doctor()
-
-
-def _emulator(args: argparse.Namespace) -> int:
-    from emulator.server import main as emulator_main
-
-    return int(emulator_main(args.rest))
 
 
 if __name__ == "__main__":

@@ -100,3 +100,48 @@ def test_problems_people_can_fix_are_one_line_not_a_traceback(tmp_path: Path) ->
         "ask", "help", env={"STATUSBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'e.db'}"}
     )
     assert empty.returncode == 1 and "no customer data yet" in empty.stderr
+
+
+def test_the_emulator_verb_serves_a_local_webex(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    import requests
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "emulator",
+            "--port",
+            str(port),
+            "--bot-token",
+            "BOT",
+            "--user",
+            "carol@example.com=CAROL",
+        ],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                me = requests.get(
+                    f"http://127.0.0.1:{port}/v1/people/me",
+                    headers={"Authorization": "Bearer CAROL"},
+                    timeout=2,
+                )
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "the emulator did not start"
+                time.sleep(0.1)
+        assert me.json()["emails"] == ["carol@example.com"]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -165,3 +165,13 @@ def test_health_and_readiness(stack: Stack) -> None:
     assert requests.get(stack.bot.url + "/healthz", timeout=10).json() == {"status": "ok"}
     ready = requests.get(stack.bot.url + "/readyz", timeout=10)
     assert ready.status_code == 200 and ready.json()["webex"] == "ok"
+
+
+def test_a_space_can_choose_its_language(stack: Stack) -> None:
+    sent = stack.alice.messages.create(toPersonEmail=BOT_EMAIL, text="language sv")
+    stack.settle()
+    stack.alice.messages.create(roomId=sent.roomId, text="show suspended")
+    stack.settle()
+    chosen, answer = stack.bot_messages(sent.roomId)
+    assert "svenska" in chosen["markdown"]
+    assert "Har avbrutits" in answer["markdown"]  # English words, Swedish space

@@ -8,6 +8,7 @@ database with indexes; Python only ever sees the page it shows.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -90,6 +91,7 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._classify_lock = threading.Lock()
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -323,19 +325,27 @@ class Store:
         are worked out again in SQL, in one transaction: once a day, and after
         each import.
         """
+        if self._is_classified(today):
+            return
+        with self._classify_lock:  # one thread of this process does it; the others wait
+            if self._is_classified(today):
+                return
+            with self.engine.begin() as connection:
+                self._classify(connection, today)
+
+    def _is_classified(self, today: date) -> bool:
         latest = select(func.max(imports.c.id)).scalar_subquery()
         with self.engine.connect() as connection:
             row = connection.execute(
                 select(classification.c.today, classification.c.import_id, latest)
             ).first()
-        if row is not None and row[0] == today and row[1] == row[2]:
-            return
-        with self.engine.begin() as connection:
-            import_id = connection.execute(select(func.max(imports.c.id))).scalar()
-            self._classify(connection, today, import_id)
+        return row is not None and row[0] == today and row[1] == row[2]
 
-    def _classify(self, connection: Connection, today: date, import_id: int | None) -> None:
+    def _classify(self, connection: Connection, today: date) -> None:
+        # Write first: on SQLite, two transactions that each read and then write
+        # deadlock each other (another process may be classifying too).
         connection.execute(update(subscriptions).values(status_rank=sql.status_rank(today)))
+        import_id = connection.execute(select(func.max(imports.c.id))).scalar()
         per_customer = (
             select(
                 S.customer_pk,
@@ -487,6 +497,8 @@ class Store:
                     services=unchanged.services,
                 ),
             ).scalar_one()
+            # classified before commit: no reader ever sees rows without statuses
+            self._classify(connection, today)
             changes = _changes(old, new, names, recorded_at) if last is not None else []
             for batch in _batches(changes, _BATCH):
                 connection.execute(

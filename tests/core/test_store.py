@@ -189,3 +189,43 @@ def test_a_failed_write_rolls_back_everything(store: Store) -> None:
 
 def ids_after_fleet() -> list[str]:
     return ["cyb", "delta", "echo", "acme", "fox", "beta", "golf"]
+
+
+def test_an_import_is_classified_before_anyone_can_read_it(store: Store) -> None:
+    store.import_snapshot(snapshot(*fleet()), today=TODAY, source="test")
+    assert store._is_classified(TODAY)
+
+
+def test_a_new_day_is_classified_once_while_many_threads_ask(store: Store) -> None:
+    import threading
+
+    store.import_snapshot(snapshot(*fleet()), today=TODAY, source="test")
+    tomorrow = TODAY + timedelta(days=1)
+    errors: list[BaseException] = []
+    answers: list[list[str]] = []
+
+    def ask() -> None:
+        try:
+            answers.append(ids_on(store, Query(subscription=frozenset({S.EXPIRING_30})), tomorrow))
+        except BaseException as error:  # collected, then asserted
+            errors.append(error)
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    # tomorrow fox (31 days left today) is within 30 days too
+    assert answers == [["echo", "acme", "fox"]] * 8
+    # a second store (another process) on the same database sees the same day
+    other = Store.open(str(store.engine.url.render_as_string(hide_password=False)))
+    try:
+        expiring = Query(subscription=frozenset({S.EXPIRING_30}))
+        assert ids_on(other, expiring, tomorrow) == ["echo", "acme", "fox"]
+    finally:
+        other.close()
+
+
+def ids_on(store: Store, query: Query, day) -> list[str]:
+    return [row.id for row in store.query(query, day).rows]

@@ -175,3 +175,20 @@ def test_a_space_can_choose_its_language(stack: Stack) -> None:
     chosen, answer = stack.bot_messages(sent.roomId)
     assert "svenska" in chosen["markdown"]
     assert "Har avbrutits" in answer["markdown"]  # English words, Swedish space
+
+
+def test_export_arrives_as_a_csv_file_that_reimports(stack: Stack, tmp_path) -> None:
+    from core.snapshot import read_snapshot
+
+    sent = stack.alice.messages.create(toPersonEmail=BOT_EMAIL, text="export expiring in 30 days")
+    stack.settle()
+    (reply,) = stack.bot_messages(sent.roomId)
+    (url,) = reply["files"]
+    download = requests.get(url, headers={"Authorization": "Bearer ALICE_TOKEN"}, timeout=10)
+    assert download.status_code == 200
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert ".csv" in download.headers["Content-Disposition"]
+    path = tmp_path / "export.csv"
+    path.write_bytes(download.content)
+    assert download.content.startswith("\ufeff".encode())  # Excel reads UTF-8 with a BOM
+    assert len(read_snapshot(path).customers) == 5  # the five customers of the list

@@ -24,7 +24,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -42,9 +42,6 @@ from handlers.reply import Reply
 from handlers.submissions import handle_submission
 
 log = logging.getLogger("statusbot.worker")
-
-#: How long a space's member list is trusted before it is asked for again.
-MEMBERS_TTL = 60.0
 
 
 def fingerprint(reply: Reply) -> str:
@@ -66,9 +63,6 @@ class Responder:
     today: Callable[[], date]
     leave_outsider_spaces: bool = False
     default_lang: Lang = "en"
-    monotonic: Callable[[], float] = time.monotonic
-    _members: dict[str, tuple[float, list[Person]]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # -- dispatch ------------------------------------------------------------------
 
@@ -107,8 +101,6 @@ class Responder:
             return self._card_submission(event)
         if kind == ("memberships", "created"):
             return self._joined(event)
-        if kind == ("memberships", "deleted"):
-            self._forget_members(event.room_id)
         self.inbox.finish(event.id, "ignored")
         return "ignored"
 
@@ -120,7 +112,7 @@ class Responder:
             return "ignored"
         message = self.webex.message(event.data_id)
         lang = self._space_lang(message.room_id)
-        asker = Person(message.person_email, None)
+        asker = self._asker(message.person_id, message.person_email)
         verdict = self._verdict(event, message.room_id, message.room_type, asker)
         if verdict is not Verdict.ALLOWED:
             refusal = notices.refusal(lang, space=verdict is Verdict.MEMBER_NOT_ALLOWED)
@@ -143,8 +135,7 @@ class Responder:
             self.inbox.finish(event.id, "ignored")
             return "ignored"
         lang = self._space_lang(action.room_id)
-        person = self.webex.person(action.person_id)
-        asker = Person(person.emails[0] if person.emails else None, person.org_id)
+        asker = self._asker(action.person_id, None)
         verdict = self._verdict(event, action.room_id, None, asker)
         if verdict is not Verdict.ALLOWED:
             refusal = notices.refusal(lang, space=verdict is Verdict.MEMBER_NOT_ALLOWED)
@@ -156,7 +147,6 @@ class Responder:
 
     def _joined(self, event: InboxEvent) -> str:
         room_id = event.room_id or str(event.data.get("roomId", ""))
-        self._forget_members(room_id)
         if event.person_id != self.identity.id or event.data.get("roomType") == "direct":
             # someone else joined; or a 1:1 began, whose first message gets the answer
             self.inbox.finish(event.id, "ignored")
@@ -188,26 +178,24 @@ class Responder:
             log.warning("event %s refused: %s", event.id, verdict.value)
         return verdict
 
+    def _asker(self, person_id: str, email: str | None) -> Person:
+        """The asker, with the organization only when the policy allows by organization
+        (it costs a call) and the email when the event did not carry it."""
+        if email is not None and not self.policy.org_ids:
+            return Person(email)
+        person = self.webex.person(person_id)
+        return Person(email or (person.emails[0] if person.emails else None), person.org_id)
+
     def _members_of(self, room_id: str, room_type: str | None, asker: Person) -> Iterable[Person]:
+        """Who reads the answer. Asked afresh for every question: a cached list could
+        miss someone added a moment ago (and another process may have seen the join)."""
         if room_type == "direct":
             return [asker]  # a direct space holds the asker and the bot
-        now = self.monotonic()
-        with self._lock:
-            cached = self._members.get(room_id)
-        if cached and now - cached[0] < MEMBERS_TTL:
-            return cached[1]
-        members = [
+        return (
             Person(member.email, member.person_org_id)
             for member in self.webex.room_members(room_id)
             if member.person_id != self.identity.id
-        ]
-        with self._lock:
-            self._members[room_id] = (now, members)
-        return members
-
-    def _forget_members(self, room_id: str | None) -> None:
-        with self._lock:
-            self._members.pop(room_id or "", None)
+        )
 
     # -- language --------------------------------------------------------------------------
 

@@ -96,9 +96,8 @@ def start_stack(database_url: str, **settings: Any) -> Stack:
         database_url=database_url,
         webex_api_url=emulator.api_url,
         webhook_secret=SECRET,
-        allowed=("@example.com",),
         today=SAMPLE_TODAY,
-        **settings,
+        **{"allowed": ("@example.com",), **settings},
     )
     service = build_service(
         config, retry=RetryPolicy(attempts=6, base_delay=0.05, max_delay=0.5), poll_seconds=0.1

@@ -93,3 +93,20 @@ def test_a_space_made_by_an_outsider_is_left_when_so_configured(database_url: st
     finally:
         stack.bot.stop()
         stack.emulator.stop()
+
+
+def test_people_can_be_allowed_by_their_webex_organization(database_url: str) -> None:
+    probe = start_stack(database_url)
+    org_id = probe.eve.people.me().orgId
+    probe.bot.stop()
+    probe.emulator.stop()
+    stack = start_stack(database_url, allowed=(org_id,))
+    try:
+        sent = stack.eve.messages.create(toPersonEmail=BOT_EMAIL, text="show suspended")
+        stack.settle()
+        (answer,) = stack.bot_messages(sent.roomId)
+        assert "suspended" in answer["markdown"].lower()
+        assert "only share customer information" not in answer["markdown"]
+    finally:
+        stack.bot.stop()
+        stack.emulator.stop()

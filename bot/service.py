@@ -16,7 +16,8 @@ from bot.access import AccessPolicy
 from bot.inbox import Inbox
 from bot.metrics import Metrics
 from bot.settings import Settings, SettingsError
-from bot.webex import BotIdentity, RetryPolicy, WebexClient
+from bot.webex import RetryPolicy, WebexClient
+from bot.webex_models import BotIdentity
 from bot.worker import Responder, WorkerPool
 from core.store import Store
 from handlers.manifest import Manifest, load_manifest

@@ -10,6 +10,8 @@ Webex has no idempotency key: a ``POST /messages`` that timed out may have been 
 and retrying it may post twice. ``send`` retries by default (a reply twice beats none);
 the inbox, which records ``sending`` → ``sent``, may pass ``retry_ambiguous=False`` to get
 ``WebexError(ambiguous=True)`` instead and decide itself (``list_recent_bot_messages``).
+
+The answers' types and their parsing live in ``bot.webex_models``; this module re-exports them.
 """
 
 from __future__ import annotations
@@ -29,10 +31,38 @@ import requests
 from webexpythonsdk import WebexAPI
 from webexpythonsdk.exceptions import ApiError, RateLimitError
 
+from bot.webex_models import (
+    BotIdentity,
+    CardSubmission,
+    IncomingMessage,
+    Json,
+    Member,
+    PersonInfo,
+    _str,
+    parse_time,
+)
 from handlers.reply import Reply, ReplyFile
 
+__all__ = [
+    "AMBIGUOUS_STATUSES",
+    "ELLIPSIS",
+    "PAGE_SIZE",
+    "TEXT_LIMIT_BYTES",
+    "TRANSIENT",
+    "BotIdentity",
+    "CardSubmission",
+    "IncomingMessage",
+    "Json",
+    "Member",
+    "PersonInfo",
+    "RetryPolicy",
+    "WebexClient",
+    "WebexError",
+    "fit_text",
+    "parse_time",
+]
+
 T = TypeVar("T")
-Json = dict[str, Any]
 log = logging.getLogger("statusbot.webex")
 
 TEXT_LIMIT_BYTES = 7439  # Webex's limit on text and markdown, in UTF-8 bytes
@@ -86,98 +116,6 @@ class WebexError(Exception):
         self.tracking_id = tracking_id
         self.retry_after = retry_after
         self.ambiguous = ambiguous
-
-
-def _str(data: Json, key: str) -> str:
-    value = data.get(key)
-    return "" if value is None else str(value)
-
-
-def _opt(data: Json, key: str) -> str | None:
-    value = data.get(key)
-    return None if value in (None, "") else str(value)
-
-
-def _strs(data: Json, key: str) -> tuple[str, ...]:
-    return tuple(str(item) for item in data.get(key) or ())
-
-
-def parse_time(value: object) -> datetime | None:
-    """Webex's ``2026-11-27T10:00:00.000Z`` as an aware datetime (None when absent)."""
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
-    except ValueError:
-        return None
-
-
-@dataclass(frozen=True)
-class BotIdentity:
-    id: str
-    emails: tuple[str, ...]
-    display_name: str
-    first_name: str
-    org_id: str
-
-
-@dataclass(frozen=True)
-class PersonInfo:
-    id: str
-    emails: tuple[str, ...]
-    display_name: str
-    org_id: str
-
-
-@dataclass(frozen=True)
-class Member:
-    email: str
-    person_id: str
-    person_org_id: str
-
-
-@dataclass(frozen=True)
-class IncomingMessage:
-    id: str
-    room_id: str
-    room_type: str
-    person_id: str
-    person_email: str
-    text: str
-    html: str | None
-    markdown: str | None
-    mentioned_people: tuple[str, ...]
-    parent_id: str | None
-    created: datetime | None
-
-    @classmethod
-    def from_json(cls, d: Json) -> IncomingMessage:
-        return cls(
-            id=_str(d, "id"),
-            room_id=_str(d, "roomId"),
-            room_type=_str(d, "roomType"),
-            person_id=_str(d, "personId"),
-            person_email=_str(d, "personEmail"),
-            text=_str(d, "text"),
-            html=_opt(d, "html"),
-            markdown=_opt(d, "markdown"),
-            mentioned_people=_strs(d, "mentionedPeople"),
-            parent_id=_opt(d, "parentId"),
-            created=parse_time(d.get("created")),
-        )
-
-    @property
-    def thread_id(self) -> str:
-        """The ``parent_id`` that answers in this message's thread (threads are one deep)."""
-        return self.parent_id or self.id
-
-
-@dataclass(frozen=True)
-class CardSubmission:
-    id: str
-    message_id: str
-    person_id: str
-    room_id: str
-    inputs: dict[str, Any]
-    created: datetime | None
 
 
 def fit_text(text: str, limit: int = TEXT_LIMIT_BYTES) -> str:
@@ -306,10 +244,7 @@ class WebexClient:
     # -- reading --------------------------------------------------------------------------
     def me(self) -> BotIdentity:
         d = self.call("get me", lambda api: api.people.me().to_dict())
-        first = _str(d, "firstName") or _str(d, "displayName").split(" ")[0]
-        self._me = BotIdentity(
-            _str(d, "id"), _strs(d, "emails"), _str(d, "displayName"), first, _str(d, "orgId")
-        )
+        self._me = BotIdentity.from_json(d)
         return self._me
 
     def _my_id(self) -> str:
@@ -323,21 +258,11 @@ class WebexClient:
         d = self.call(
             "get card action", lambda api: api.attachment_actions.get(action_id).to_dict()
         )
-        inputs = d.get("inputs")
-        return CardSubmission(
-            id=_str(d, "id"),
-            message_id=_str(d, "messageId"),
-            person_id=_str(d, "personId"),
-            room_id=_str(d, "roomId"),
-            inputs=dict(inputs) if isinstance(inputs, dict) else {},
-            created=parse_time(d.get("created")),
-        )
+        return CardSubmission.from_json(d)
 
     def person(self, person_id: str) -> PersonInfo:
         d = self.call("get person", lambda api: api.people.get(person_id).to_dict())
-        return PersonInfo(
-            _str(d, "id"), _strs(d, "emails"), _str(d, "displayName"), _str(d, "orgId")
-        )
+        return PersonInfo.from_json(d)
 
     def room_members(self, room_id: str) -> list[Member]:
         """Everyone in the room (every page)."""
@@ -345,10 +270,7 @@ class WebexClient:
             "list memberships",
             lambda api: [m.to_dict() for m in api.memberships.list(roomId=room_id, max=PAGE_SIZE)],
         )
-        return [
-            Member(_str(m, "personEmail"), _str(m, "personId"), _str(m, "personOrgId"))
-            for m in found
-        ]
+        return [Member.from_json(m) for m in found]
 
     def list_recent_bot_messages(
         self, room_id: str, since: datetime

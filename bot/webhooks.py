@@ -24,7 +24,8 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bot.webex import Json, WebexClient, WebexError, parse_time
+from bot.webex import WebexClient, WebexError
+from bot.webex_models import Json, parse_time
 from handlers.manifest import Manifest, Webhook
 
 NEVER = datetime.max.replace(tzinfo=UTC)

@@ -31,7 +31,8 @@ from typing import Any
 from bot.access import AccessPolicy, Person, Verdict
 from bot.inbox import Inbox, InboxEvent
 from bot.metrics import Metrics
-from bot.webex import BotIdentity, WebexClient, WebexError, fit_text
+from bot.webex import WebexClient, WebexError, fit_text
+from bot.webex_models import BotIdentity
 from core.statuses import Lang
 from core.store import Store
 from handlers import notices

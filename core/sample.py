@@ -12,7 +12,8 @@ The first customers (``SHOWCASE``) are written by hand: between them they hold
 every provisioning status, every subscription status, every ``days_left``
 boundary of status-reference.md and the hostile names that replies must not
 interpret as markdown or HTML. Any sample, however small, starts with them.
-After them come customers drawn from word lists and weighted distributions.
+After them come customers drawn from weighted distributions, named from the
+word lists of ``core.sample_names``.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import TextIO
 
 from core.models import Customer, Service, Subscription
+from core.sample_names import company_name, weighted
 from core.snapshot import CSV_COLUMNS
 from core.statuses import ProvisioningStatus, SubscriptionKind, SubscriptionState
 
@@ -118,159 +120,6 @@ SHOWCASE: tuple[tuple[str, tuple[_Plan, ...]], ...] = (
 )
 
 
-_T = TypeVar("_T")
-
-
-def _weighted(pairs: Iterable[tuple[_T, int]]) -> tuple[_T, ...]:
-    """Each item repeated by its weight, for ``rng.choice``.
-
-    ``rng.choices`` with weights is several times slower, and these small
-    integer weights make the table short.
-    """
-    return tuple(item for item, weight in pairs for _ in range(weight))
-
-
-@dataclass(frozen=True, slots=True)
-class _NameParts:
-    """One language's way of naming a company: first + qualifier + second + form.
-
-    Combining four word lists gives over 200,000 names from a few hundred
-    words, in each language's own order and spacing.
-    """
-
-    template: str
-    first: tuple[str, ...]
-    second: tuple[str, ...]
-    qualifier: tuple[str, ...]
-    form: tuple[str, ...]
-
-
-def _language(first: str, second: str, qualifiers: str, forms: str, sep: str = " ") -> _NameParts:
-    """Word lists from text: words split on spaces, affixes on ``|`` (empty = none).
-
-    Most real names have no qualifier ("Nord", "Group"), so three draws in five
-    get none; an empty legal form is listed in ``forms`` as often as it is wanted.
-    Japanese names take no spaces and put the qualifier before the trade.
-    """
-
-    def affixes(text: str) -> tuple[str, ...]:
-        return tuple(sep + item if item else "" for item in text.split("|"))
-
-    qualified = affixes(qualifiers)
-    return _NameParts(
-        "{first} {second}{qualifier}{form}" if sep else "{first}{qualifier}{second}{form}",
-        tuple(first.split(" ")),
-        tuple(second.split(" ")),
-        ("",) * (len(qualified) * 3 // 2) + qualified,
-        affixes(forms),
-    )
-
-
-# Weights per language: a Nordic partner with international customers.
-_NAME_LANGUAGES: tuple[tuple[_NameParts, int], ...] = (
-    (
-        _language(
-            "Åre Göteborgs Malmö Ängelholms Västerås Örebro Umeå Luleå Jönköpings Växjö "
-            "Norrköpings Linköpings Östersunds Gävle Borås Sundsvalls Karlstads Kalmar "
-            "Skövde Trollhättans Falu Piteå Skellefteå Härnösands Kiruna Visby Ystads "
-            "Höganäs Älmhults Södertälje Mölndals Sollentuna Täby Nacka Lidingö "
-            "Hässleholms Kristianstads Halmstads Varbergs Strömstads",
-            "Skidskola Energi Bygg Fastigheter Tandvård Redovisning Åkeri Städservice "
-            "Bilservice Revision Advokatbyrå Trädgård Mekaniska Elektriska Bageri Rörteknik "
-            "Måleri Vårdcentral Hamn Logistik Glas Plåt Data Kraft Vatten Bostäder Färg "
-            "Golv Snickeri Resebyrå Optik Veterinär Förskola Hotell Sågverk",
-            "Nord|Syd|Väst|Öst|Norden|Sverige|Teknik|Service|Partner|Konsult|Center|Invest",
-            "AB|AB|AB||HB|KB|Ekonomisk Förening|& Söner AB",
-        ),
-        35,
-    ),
-    (
-        _language(
-            "Øresund Aalborg Århus Bergen Tromsø Trondheim Stavanger Bodø Ålesund Drammen "
-            "Odense Esbjerg Køge Næstved Hillerød Frederiksberg Sønderborg Fredrikstad "
-            "Lillehammer Kristiansand Haugesund Hørsholm Randers Vejle Kolding Hamar",
-            "Logistik Fiskeri Rederi Bryggeri Entreprenør Regnskab Tandlæge Maskin Elektro "
-            "Transport Byggeservice Havn Energi Kraft Boligselskab Møbler Rådgivning "
-            "Snekkeri Rørlegger Bakeri",
-            "Nord|Syd|Vest|Øst|Norge|Danmark|Gruppen|Service|Partner|Teknikk",
-            "AS|AS|A/S|A/S|ApS||ASA",
-        ),
-        12,
-    ),
-    (
-        _language(
-            "Hämeenlinna Jyväskylä Seinäjoki Kemijärvi Äänekoski Pietarsaari Mänttä "
-            "Vääksy Espoo Vantaa Tampere Oulu Turku Kuopio Lahti Pori Rovaniemi Ylöjärvi "
-            "Järvenpää Kerava Lappeenranta Mikkeli",
-            "Sähkö Rakennus Kuljetus Metsä Konepaja Kiinteistöt Tilitoimisto "
-            "Hammaslääkärit Leipomo Lämpö Vesi Kalastus Puutarha Ohjelmisto Putki Maalaus",
-            "Group|Palvelu|Invest|Pohjola|Itä|Länsi",
-            "Oy|Oy|Oy Ab|Ky|",
-        ),
-        8,
-    ),
-    (
-        _language(
-            "Zürich München Köln Düsseldorf Nürnberg Würzburg Lübeck Göttingen Münster "
-            "Osnabrück Saarbrücken Tübingen Jülich Fürth Gießen Bremen Hamburg Basel Bern "
-            "Graz Linz Wien Salzburg Innsbruck",
-            "Versicherung Maschinenbau Bäckerei Brauerei Logistik Immobilien Elektrotechnik "
-            "Metallbau Druckerei Steuerberatung Zahnärzte Automobile Glasbau Spedition "
-            "Holzbau Käserei Uhrenmanufaktur Energie Stadtwerke",
-            "Süd|Nord|West|Ost|Gruppe|Service|Technik|Holding|International",
-            "GmbH|GmbH|AG|KG|GmbH & Co. KG||e.K.",
-        ),
-        12,
-    ),
-    (
-        _language(
-            "Café Boulangerie Pâtisserie Hôtel Brasserie Crèmerie Librairie Pharmacie "
-            "Clinique Cabinet Atelier Garage Fromagerie Imprimerie Bistrot Maison",
-            "Noir Lefèvre Mérimée Bérénice Éole Rivière Château-Thierry Genève Besançon "
-            "Orléans Nîmes Angoulême Évry Sète Sévigné Dupré Étoile Forêt Lumière Côte-d'Or",
-            "& Fils|Frères|Conseil|Services|Groupe",
-            "SARL|SA|SAS|||EURL",
-        ),
-        8,
-    ),
-    (
-        _language(
-            "Northwind Alpine Harbor Summit Pinnacle Redwood Evergreen Granite Crescent "
-            "Riverside Oakridge Silverline Brightwater Bluefield Ironbridge Kingsway "
-            "Lakeside Meridian Northgate Stonebridge Westbrook Highland Clearwater Foxhill "
-            "Ashford Bayview Cedarwood Fairfield Greystone Millbrook",
-            "Logistics Consulting Healthcare Dental Engineering Holdings Media Foods Energy "
-            "Capital Legal Realty Systems Networks Analytics Pharma Motors Hospitality "
-            "Insurance Retail Marine Aviation Software Security",
-            "Nordic|Europe|International|Group|Partners|Services|Solutions",
-            "Ltd|Inc.|LLC|plc||Limited",
-        ),
-        15,
-    ),
-    (
-        _language(
-            "Ünal Öztürk Yılmaz Çelik Şahin Doğan Güneş Aydın Kılıç Çetin Koç Özdemir "
-            "Akgül Başaran Gündoğdu Uğur",
-            "İnşaat Tekstil Gıda Lojistik Turizm Mobilya Enerji Yazılım Otomotiv Kimya "
-            "Makine Tarım Elektrik Sağlık",
-            "ve Ortakları|Grup|Dış Ticaret|Mühendislik",
-            "A.Ş.|Ltd. Şti.||San. ve Tic. A.Ş.",
-        ),
-        5,
-    ),
-    (
-        _language(
-            "東京 大阪 名古屋 横浜 京都 札幌 福岡 神戸 仙台 広島 千葉 静岡 新潟 金沢",
-            "商事 物産 電機 精工 建設 運輸 製薬 食品 不動産 化学 通信 工業 重工 印刷",
-            "中央|第一|国際|総合|日本",
-            "株式会社|（株）",
-            sep="",
-        ),
-        5,
-    ),
-)
-_NAME_TABLE = _weighted(_NAME_LANGUAGES)
-
 # Offers are sold in typical combinations; the weighted mean is about 2 services.
 _BUNDLES: tuple[tuple[tuple[str, ...], int], ...] = (
     ((MEETINGS,), 14),
@@ -289,13 +138,13 @@ _BUNDLES: tuple[tuple[tuple[str, ...], int], ...] = (
     ((CALLING, MEETINGS, WEBINARS, DEVICES), 4),
     ((SUITE, CONTACT_CENTER, WEBINARS, DEVICES), 3),
 )
-_BUNDLE_TABLE = _weighted(_BUNDLES)
+_BUNDLE_TABLE = weighted(_BUNDLES)
 
 # Subscriptions per customer, 1..6: mean about 2.5.
-_SUBSCRIPTION_COUNT_TABLE = _weighted(((1, 25), (2, 30), (3, 25), (4, 12), (5, 5), (6, 3)))
+_SUBSCRIPTION_COUNT_TABLE = weighted(((1, 25), (2, 30), (3, 25), (4, 12), (5, 5), (6, 3)))
 
 # When a subscription is not fully provisioned, one service has one of these.
-_PROBLEM_TABLE = _weighted(
+_PROBLEM_TABLE = weighted(
     (
         (P.PROVISIONING.rank, 30),
         (P.PENDING_DETAILS.rank, 20),
@@ -320,8 +169,8 @@ _PAID_TERMS = (365, 1095, 1825)  # days: 1, 3 and 5 year terms
 #: Days left of paid subscriptions with an end date, as (low, high) ranges:
 #: 1 % past their end (not renewed, so suspended by the rules), 3 % within 30
 #: days, 3 % within 31 to 60, the rest later (up to the 3-year horizon).
-_PAID_DAYS_LEFT_TABLE = _weighted((((-90, -1), 1), ((0, 30), 3), ((31, 60), 3), ((61, 1000), 93)))
-_TRIAL_LENGTH_TABLE = _weighted(((30, 3), (60, 3), (90, 4)))  # days
+_PAID_DAYS_LEFT_TABLE = weighted((((-90, -1), 1), ((0, 30), 3), ((31, 60), 3), ((61, 1000), 93)))
+_TRIAL_LENGTH_TABLE = weighted(((30, 3), (60, 3), (90, 4)))  # days
 
 # Services are frozen, so every subscription shares one validated instance per
 # (name, status): this is what keeps 100,000 customers fast while every model is
@@ -374,27 +223,6 @@ def _customer_id(number: int) -> str:
 
 def _subscription_id(customer_number: int, k: int) -> str:
     return f"sub-{customer_number:06d}-{k}"
-
-
-def _company_name(rng: random.Random, used: set[str]) -> str:
-    """A company name, new unless 20 draws in a row were taken (then a repeat).
-
-    The word lists hold about 200,000 combinations, so a retry is rare and a
-    repeat rarer; real partner lists have the odd repeat too, and ids are
-    unique regardless.
-    """
-    for _ in range(20):
-        parts = rng.choice(_NAME_TABLE)
-        name = parts.template.format(
-            first=rng.choice(parts.first),
-            second=rng.choice(parts.second),
-            qualifier=rng.choice(parts.qualifier),
-            form=rng.choice(parts.form),
-        )
-        if name not in used:
-            break
-    used.add(name)
-    return name
 
 
 def _paid_days_left(rng: random.Random) -> int | None:
@@ -463,7 +291,7 @@ def generate(customers: int, *, today: date, seed: int = DEFAULT_SEED) -> Iterat
             name, plans = SHOWCASE[number - 1]
             yield _showcase_customer(number, name, plans, today)
             continue
-        name = _company_name(rng, used)
+        name = company_name(rng, used)
         count = rng.choice(_SUBSCRIPTION_COUNT_TABLE)
         contract = _paid_days_left(rng)
         subscriptions = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, false, literal, or_, true
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select, true
 
 from core.classify import HORIZON_30, HORIZON_60
 from core.query import Query
@@ -152,3 +152,28 @@ def customer_level_filter(query: Query) -> ColumnElement[bool] | None:
             )
         )
     return and_(true(), *conditions) if conditions else None
+
+
+def customer_filter(query: Query, today: date) -> ColumnElement[bool]:
+    """The customers that match ``query``: by name or id, and by at least one
+    subscription (or, where exact, by their own most important statuses)."""
+    conditions: list[ColumnElement[bool]] = []
+    if query.name is not None:
+        conditions.append(
+            or_(
+                C.name_folded.like(like_pattern(query.name.casefold()), escape="\\"),
+                C.id == query.name,
+            )
+        )
+    if query.model_copy(update={"name": None}) != Query():
+        by_customer = customer_level_filter(query)
+        if by_customer is not None:
+            conditions.append(by_customer)
+        else:
+            matching = select(S.customer_pk).where(subscription_filter(query, today))
+            conditions.append(C.pk.in_(matching))
+    return and_(true(), *conditions)
+
+
+def count_matching(query: Query, today: date) -> Select[int]:
+    return select(func.count()).select_from(customers).where(customer_filter(query, today))

@@ -9,13 +9,13 @@ list statuses recorded as a transition.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.engine import Connection
 
 from core.classify import subscription_status
@@ -151,8 +151,25 @@ def _insert_snapshot(
         (subscriptions, subscription_rows),
         (services, service_rows),
     ):
+        if connection.dialect.name == "postgresql":
+            _copy(connection, table, rows)
+            continue
         for batch in _batches(rows, _BATCH):
             connection.execute(insert(table), batch)
+
+
+def _copy(connection: Connection, table: Table, rows: Iterable[dict[str, Any]]) -> None:
+    """PostgreSQL's COPY (through psycopg, in the same transaction): several times
+    faster than batched INSERTs for a snapshot of half a million rows."""
+    columns = [
+        column.name for column in table.columns if column.name != "id" or table is not services
+    ]
+    command = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cursor, cursor.copy(command) as copy:
+        for row in rows:
+            copy.write_row([row.get(name) for name in columns])
 
 
 def _list_statuses(connection: Connection, today: date) -> dict[str, tuple[int, int]]:

@@ -7,7 +7,8 @@ same customers, the same list statuses and the same summary.
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -93,6 +94,29 @@ def test_store_agrees_with_the_python_rules(data: list[Customer], query: Query) 
                 status.provisioning_status,
                 status.subscription_status,
             )
+
+        # the list order: importance, then soonest end date to come, then name
+        def order(customer: Customer) -> tuple[object, ...]:
+            status = customer_status(customer, TODAY)
+            ends = [
+                s.end_date
+                for s in customer.subscriptions
+                if s.state.value == "active" and s.end_date is not None and s.end_date >= TODAY
+            ]
+            soonest = min(ends) if ends else date.max
+            return (
+                status.subscription_status.rank,
+                status.provisioning_status.rank,
+                soonest,
+                customer.name.casefold(),
+                customer.id,
+            )
+
+        expected_order = [c.id for c in sorted((by_id[i] for i in expected), key=order)]
+        assert [row.id for row in page.rows] == expected_order
+        total, text = store.query_json(query, TODAY)
+        assert total == len(expected)
+        assert [item["id"] for item in json.loads(text)] == expected_order
         summary = store.summary(TODAY)
         for sub_status, count in summary.subscription.items():
             one = Query(subscription=frozenset({sub_status}))

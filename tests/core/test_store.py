@@ -229,3 +229,35 @@ def test_a_new_day_is_classified_once_while_many_threads_ask(store: Store) -> No
 
 def ids_on(store: Store, query: Query, day) -> list[str]:
     return [row.id for row in store.query(query, day).rows]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        Query(),
+        Query(needing_attention=True),
+        Query(expiring_within_days=60),
+        Query(name="e"),
+        Query(subscription=frozenset({S.ACTIVE})),
+        Query(name="nobody at all"),
+    ],
+)
+def test_the_json_answer_is_the_list_in_the_same_order(store: Store, query: Query) -> None:
+    import json
+
+    store.import_snapshot(snapshot(*fleet()), today=TODAY, source="test")
+    total, text = store.query_json(query, TODAY)
+    page = store.query(query, TODAY)
+    assert total == page.total
+    assert json.loads(text) == [
+        {
+            "id": row.id,
+            "name": row.name,
+            "provisioning_status": row.provisioning_status.value,
+            "subscription_status": row.subscription_status.value,
+            "soonest_end_date": row.soonest_end_date.isoformat() if row.soonest_end_date else None,
+            "days_left": row.days_left,
+            "subscriptions": row.subscription_count,
+        }
+        for row in page.rows
+    ]

@@ -30,8 +30,12 @@ ALICE_TOKEN = "ALICE_TOKEN"
 BOB_TOKEN = "BOB_TOKEN"
 FAILURE_THRESHOLD = 3
 
+#: Cisco's published spec, in the shared/ folder beside the checkout (as in CI).
 FULL_SPEC = Path(
-    os.environ.get("WEBEX_OPENAPI_MESSAGING", "/work/shared/webex-openapi/messaging.json")
+    os.environ.get(
+        "WEBEX_OPENAPI_MESSAGING",
+        Path(__file__).resolve().parents[3] / "shared" / "webex-openapi" / "messaging.json",
+    )
 )
 SCHEMA_SUBSET = Path(__file__).parent / "data" / "webex-messaging-schemas.json"
 

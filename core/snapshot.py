@@ -23,6 +23,7 @@ from typing import IO, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from core.jsonstream import JsonArrayError, iter_json_array
 from core.models import (
     Customer,
     Id,
@@ -275,95 +276,37 @@ def read_csv(stream: IO[str], collector: _Collector) -> None:
 
 def read_json(stream: IO[str], collector: _Collector) -> None:
     """Customers one at a time from a top-level JSON array (no full parse)."""
-    for line, index, item in _json_array_items(stream, collector):
-        try:
-            customer = Customer.model_validate(item)
-        except ValidationError as error:
-            for problem in error.errors():
-                column = ".".join(str(part) for part in problem["loc"]) or f"[{index}]"
-                value = problem.get("input")
-                shown = value if isinstance(value, str | int | float) else ""
-                collector.error(line, f"[{index}].{column}", shown, _reason(problem["msg"]))
-            continue
-        collector.add_customer(line, customer.id, customer.name, column=f"[{index}].name")
-        for subscription in customer.subscriptions:
-            values = (
-                customer.id,
-                subscription.kind,
-                subscription.state,
-                subscription.start_date,
-                subscription.end_date,
-            )
-            if collector.add_subscription(line, subscription.id, values):
-                for service in subscription.services:
-                    collector.snapshot.services.append(
-                        (subscription.id, service.name, service.provisioning_status)
-                    )
+    try:
+        for line, index, item in iter_json_array(stream):
+            _add_json_customer(collector, line, index, item)
+    except JsonArrayError as error:
+        collector.error(error.line, "(file)", error.value, error.reason)
 
 
-def _json_array_items(stream: IO[str], collector: _Collector) -> Iterator[tuple[int, int, Any]]:
-    decoder = json.JSONDecoder()
-    buffer = ""
-    position = 0
-    line = 1
-    index = 0
-    started = False
-    exhausted = False
-
-    def fill() -> bool:
-        nonlocal buffer, position, exhausted
-        chunk = stream.read(1 << 20)
-        if not chunk:
-            exhausted = True
-            return False
-        buffer = buffer[position:] + chunk
-        position = 0
-        return True
-
-    def skip_space() -> None:
-        nonlocal position, line
-        while True:
-            while position < len(buffer) and buffer[position] in " \t\r\n":
-                if buffer[position] == "\n":
-                    line += 1
-                position += 1
-            if position < len(buffer) or not fill():
-                return
-
-    skip_space()
-    if position >= len(buffer) or buffer[position] != "[":
-        collector.error(line, "(file)", buffer[position : position + 20], "expected a JSON list")
+def _add_json_customer(collector: _Collector, line: int, index: int, item: Any) -> None:
+    try:
+        customer = Customer.model_validate(item)
+    except ValidationError as error:
+        for problem in error.errors():
+            column = ".".join(str(part) for part in problem["loc"]) or f"[{index}]"
+            value = problem.get("input")
+            shown = value if isinstance(value, str | int | float) else ""
+            collector.error(line, f"[{index}].{column}", shown, _reason(problem["msg"]))
         return
-    position += 1
-    while True:
-        skip_space()
-        if position >= len(buffer):
-            collector.error(line, "(file)", "", "the JSON list is not closed with ]")
-            return
-        if buffer[position] == "]":
-            return
-        if started:
-            if buffer[position] != ",":
-                collector.error(line, "(file)", buffer[position : position + 20], "expected ,")
-                return
-            position += 1
-            skip_space()
-        while True:
-            try:
-                item, end = decoder.raw_decode(buffer, position)
-            except json.JSONDecodeError as error:
-                if not exhausted and fill():
-                    continue
-                collector.error(line, "(file)", "", f"not valid JSON: {error.msg}")
-                return
-            if end == len(buffer) and not exhausted and fill():
-                continue  # a number may go on in the next chunk
-            break
-        yield line, index, item
-        line += buffer.count("\n", position, end)
-        position = end
-        index += 1
-        started = True
+    collector.add_customer(line, customer.id, customer.name, column=f"[{index}].name")
+    for subscription in customer.subscriptions:
+        values = (
+            customer.id,
+            subscription.kind,
+            subscription.state,
+            subscription.start_date,
+            subscription.end_date,
+        )
+        if collector.add_subscription(line, subscription.id, values):
+            for service in subscription.services:
+                collector.snapshot.services.append(
+                    (subscription.id, service.name, service.provisioning_status)
+                )
 
 
 def read_snapshot(

@@ -89,10 +89,10 @@ def main() -> int:
             ["import", str(csv_path), "--today", today.isoformat()], env
         )
         print(
-            f"# {args.customers:,} customers, {rows:,} service rows, "
+            f"{args.customers:,} customers, {rows:,} service rows, "
             f"{csv_path.stat().st_size / 1e6:.0f} MB CSV, store {url.split(':')[0]}"
         )
-        print(f"# {output.strip()}")
+        print(f"\n`{output.strip()}`")
         print()
         print("| step | time | peak RSS |")
         print("|---|---:|---:|")

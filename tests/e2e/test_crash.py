@@ -114,8 +114,9 @@ def emulator() -> Iterator[ServerHandle]:
     handle.stop()
 
 
+@pytest.mark.parametrize("space", ["direct", "group"])
 def test_sigkill_mid_burst_loses_nothing_and_answers_nothing_twice(
-    emulator: ServerHandle, database_url: str, tmp_path: Path
+    emulator: ServerHandle, database_url: str, tmp_path: Path, space: str
 ) -> None:
     from webexpythonsdk import WebexAPI
 
@@ -143,10 +144,19 @@ def test_sigkill_mid_burst_loses_nothing_and_answers_nothing_twice(
             token: WebexAPI(access_token=token, base_url=emulator.api_url) for token in ASKERS
         }
         asked: dict[str, str] = {}
+        group = None
+        if space == "group":
+            group = people["ALICE_TOKEN"].rooms.create(title="Renewals team")
+            people["ALICE_TOKEN"].memberships.create(roomId=group.id, personEmail="bob@example.com")
+            people["ALICE_TOKEN"].memberships.create(roomId=group.id, personEmail=BOT_EMAIL)
         for n in range(QUESTIONS):
-            sent = people[ASKERS[n % len(ASKERS)]].messages.create(
-                toPersonEmail=BOT_EMAIL, text=QUESTION_TEXTS[n % len(QUESTION_TEXTS)]
-            )
+            asker = people[ASKERS[n % len(ASKERS)]]
+            question = QUESTION_TEXTS[n % len(QUESTION_TEXTS)]
+            if group is None:
+                sent = asker.messages.create(toPersonEmail=BOT_EMAIL, text=question)
+            else:
+                mention = f"<@personEmail:{BOT_EMAIL}|Statusbot>"
+                sent = asker.messages.create(roomId=group.id, markdown=f"{mention} {question}")
             asked[sent.id] = sent.roomId
         rooms = set(asked.values())
         people_now = requests.get(admin + "/state", timeout=10).json()["people"]
@@ -195,16 +205,28 @@ def test_sigkill_mid_burst_loses_nothing_and_answers_nothing_twice(
         bot.stop()
 
     print(f"at the kill: {dict(at_kill)}, {len(in_flight)} replies being posted")
-    # nothing lost: every question stored once, and answered
+    # nothing lost: every question was stored once and worked on
     assert sorted(e["data_id"] for e in events) == sorted(asked)
-    assert Counter(e["reply_state"] for e in events) == {"sent": QUESTIONS}
-    # nothing twice: exactly one post per question, each the reply of one question
+    assert all(e["state"] in ("done", "failed") for e in events)
     posts = [
         m
         for m in requests.get(admin + "/state", timeout=30).json()["messages"]
         if m["personId"] == bot_person and m["roomId"] in rooms
     ]
-    assert len(posts) == QUESTIONS
-    assert sorted(e["reply_message_id"] for e in events) == sorted(m["id"] for m in posts)
-    per_room = Counter(asked.values())
-    assert Counter(m["roomId"] for m in posts) == per_room
+    replies = {e["reply_message_id"] for e in events if e["reply_state"] == "sent"}
+    assert len(replies) == sum(1 for e in events if e["reply_state"] == "sent")
+    assert replies <= {m["id"] for m in posts}
+    outcomes = Counter(e["reply_state"] for e in events)
+    print(f"after the restart: {dict(outcomes)}, {len(posts)} posts")
+    if space == "direct":
+        # a 1:1 space can be checked for a reply: exactly once, every one
+        assert outcomes == {"sent": QUESTIONS}
+        assert len(posts) == QUESTIONS
+        assert Counter(m["roomId"] for m in posts) == Counter(asked.values())
+    else:
+        # a group space cannot be checked by a bot: what was being posted at the
+        # kill is "unknown" and not posted again (at most once); the rest are sent
+        greeting = 1
+        assert outcomes["sent"] + outcomes["unknown"] == QUESTIONS
+        assert outcomes["unknown"] <= len(in_flight)
+        assert outcomes["sent"] <= len(posts) - greeting <= outcomes["sent"] + outcomes["unknown"]

@@ -28,10 +28,10 @@ from handlers.manifest import load_manifest
 
 log = logging.getLogger("statusbot.run")
 
-#: Two processes of four threads each: webhook requests take milliseconds and
-#: the inbox workers spend their time waiting on Webex, so threads carry the
-#: load and a second process keeps serving while one restarts.
-DEFAULT_WORKERS = 2
+#: Processes (STATUSBOT_WEB_WORKERS, default 2) of four threads each: webhook
+#: requests take milliseconds and the inbox workers spend their time waiting on
+#: Webex, so threads carry the load and a second process keeps serving while
+#: one restarts.
 DEFAULT_THREADS = 4
 
 
@@ -88,12 +88,12 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 
 def run(settings: Settings, *, port: int, host: str = "0.0.0.0", workers: int | None = None) -> int:
-    configure_logging(os.environ.get("STATUSBOT_LOG_FORMAT", "json"))
+    configure_logging(settings.log_format)
     prepare(settings)
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="statusbot-metrics-"))
     options = {
         "bind": f"{host}:{port}",
-        "workers": workers or int(os.environ.get("STATUSBOT_WEB_WORKERS", DEFAULT_WORKERS)),
+        "workers": workers or settings.web_workers,
         "worker_class": "gthread",
         "threads": DEFAULT_THREADS,
         "timeout": 60,

@@ -34,6 +34,8 @@ HOW_TO_FIX = {
     "STATUSBOT_LEAVE_OUTSIDER_SPACES": "use true or false",
     "STATUSBOT_WORKER_THREADS": "use a whole number from 1 to 64",
     "STATUSBOT_INBOX_LEASE_SECONDS": "use a number of seconds from 1 to 3600",
+    "STATUSBOT_WEB_WORKERS": "use a whole number from 1 to 64",
+    "STATUSBOT_LOG_FORMAT": "use json or text",
     "STATUSBOT_LANGUAGE": "use en or sv",
 }
 
@@ -60,6 +62,8 @@ class Settings(BaseSettings):
     leave_outsider_spaces: bool = False
     worker_threads: int = Field(default=4, ge=1, le=64)
     inbox_lease_seconds: float = Field(default=120.0, ge=1.0, le=3600.0)
+    web_workers: int = Field(default=2, ge=1, le=64)  # gunicorn processes of statusbot run
+    log_format: Literal["json", "text"] = "json"
     language: Literal["en", "sv"] = "en"
 
     @field_validator("database_url")

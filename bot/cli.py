@@ -121,7 +121,10 @@ def _ask(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_BAD_INPUT
-    parsed = parse(args.text, today=today)
+    from handlers.manifest import load_manifest
+
+    # as the bot would: "@Statusbot show suspended" is read without the mention
+    parsed = parse(args.text, today=today, bot_names=(load_manifest().display_name,))
     lang = args.lang or parsed.lang
     if args.json:
         print(answer_json(parsed.command, store, today))

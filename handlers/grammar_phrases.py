@@ -211,7 +211,7 @@ PHRASES: tuple[Phrase, ...] = (
         r"provisioning (?:failed|failures?|errors?)",
         r"(?:unable|failed|could not|couldn't|cannot|can't|can not|not able) (?:to )?(?:be )?"
         r"provision(?:ed)?",
-        r"failed|failures?|errors?",
+        r"failed|failing|failures?|errors?",
         r"misslyckade? (?:tillhandahållning|tillhandahållande|etablering)",
         r"(?:tillhandahållningen|tillhandahållandet|etableringen) misslyckades",
         r"det gick inte att tillhandahålla",

@@ -374,3 +374,10 @@ def test_rules_and_phrases_are_ordered_tables() -> None:
     assert names.index("trial active") < names.index("active")
     assert names.index("by period") < names.index("expiring")
     assert names[-1] == "filler"
+
+
+@pytest.mark.parametrize("text", ["show failing", "what is failing", "failing customers"])
+def test_failing_means_unable_to_provision(text: str) -> None:
+    parsed = parse(text, today=TODAY)
+    failed = frozenset({ProvisioningStatus.FAILED})
+    assert parsed.command == ListCustomers(query=Query(provisioning=failed))

@@ -225,6 +225,13 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import os
+    import tempfile
+
+    # gunicorn's processes add up their metrics in one folder; prometheus_client
+    # reads this when it is first imported, which bot.run does
+    folder = tempfile.mkdtemp(prefix="statusbot-metrics-")
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", folder)
     from bot.run import run
 
     return run(load_settings(), port=args.port, host=args.host, workers=args.workers)

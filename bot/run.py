@@ -7,13 +7,15 @@ ours), then forks the workers. Each worker process builds its own Service
 gunicorn's threads and the inbox workers on its own threads. Nothing is
 shared between processes but the database, which is what makes it safe to run
 several processes and hosts (``bot.inbox`` claims with leases).
+
+/metrics adds up the processes with prometheus_client's multiprocess mode,
+which needs PROMETHEUS_MULTIPROC_DIR set before the library is first imported;
+``statusbot run`` (``bot.cli``) sets it before it imports this module.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -90,7 +92,6 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 def run(settings: Settings, *, port: int, host: str = "0.0.0.0", workers: int | None = None) -> int:
     configure_logging(settings.log_format)
     prepare(settings)
-    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="statusbot-metrics-"))
     options = {
         "bind": f"{host}:{port}",
         "workers": workers or settings.web_workers,

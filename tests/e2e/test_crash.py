@@ -230,3 +230,45 @@ def test_sigkill_mid_burst_loses_nothing_and_answers_nothing_twice(
         assert outcomes["sent"] + outcomes["unknown"] == QUESTIONS
         assert outcomes["unknown"] <= len(in_flight)
         assert outcomes["sent"] <= len(posts) - greeting <= outcomes["sent"] + outcomes["unknown"]
+
+
+def test_statusbot_run_adds_up_metrics_and_logs_json_without_secrets(
+    emulator: ServerHandle, database_url: str, tmp_path: Path
+) -> None:
+    import json
+    import re
+
+    from webexpythonsdk import WebexAPI
+
+    store = Store.open(database_url)
+    store.import_snapshot(read_snapshot(bundled_sample_path()), today=SAMPLE_TODAY, source="run")
+    store.close()
+    bot = Bot(emulator, database_url, tmp_path / "statusbot-run.log")
+    bot.start()
+    try:
+        alice = WebexAPI(access_token="ALICE_TOKEN", base_url=emulator.api_url)
+        for text in QUESTION_TEXTS:
+            alice.messages.create(toPersonEmail=BOT_EMAIL, text=text)
+        inbox = Inbox.open(database_url)
+        try:
+            wait_until(
+                lambda: sum(e["reply_state"] == "sent" for e in inbox.events()) == 5,
+                timeout=60,
+                what="five answers",
+            )
+        finally:
+            inbox.close()
+        assert requests.get(bot.url + "/healthz", timeout=5).json() == {"status": "ok"}
+        # two processes answer /metrics in turn; each tells the sum over both
+        for _ in range(4):
+            metrics = requests.get(bot.url + "/metrics", timeout=5).text
+            sent = re.search(r'statusbot_replies_total\{outcome="sent"\} ([0-9.]+)', metrics)
+            assert sent and float(sent.group(1)) >= 5, metrics[:2000]
+    finally:
+        bot.stop()
+    lines = [line for line in bot.log.read_text().splitlines() if line.startswith("{")]
+    records = [json.loads(line) for line in lines]
+    assert any(r.get("event_id") and r.get("outcome") == "sent" for r in records)
+    log_text = bot.log.read_text()
+    assert BOT_TOKEN not in log_text and SECRET not in log_text
+    assert "show suspended" not in log_text  # message text never reaches the log

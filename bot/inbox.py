@@ -35,6 +35,7 @@ from sqlalchemy import (
     Text,
     and_,
     create_engine,
+    delete,
     event,
     func,
     or_,
@@ -261,6 +262,20 @@ class Inbox:
         if message_id is not None:
             values["reply_message_id"] = message_id
         self._update(event_id, **values)
+
+    def prune(self, older_than: timedelta) -> int:
+        """Forget finished events older than ``older_than``; the number removed.
+
+        Pending and working events are never removed. A delivery duplicated
+        after its event was pruned would be stored again, so keep this well
+        above how long Webex may redeliver (minutes).
+        """
+        cutoff = self.clock() - older_than
+        with self.engine.begin() as connection:
+            removed = connection.execute(
+                delete(inbox).where(inbox.c.state.in_(FINAL_STATES), inbox.c.finished_at < cutoff)
+            )
+        return int(removed.rowcount or 0)
 
     def release(self, event_id: int, error: str) -> None:
         """Give an event back for another try (its attempt is counted)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from bot.access import AccessPolicy
 from bot.inbox import Inbox
@@ -91,7 +91,11 @@ def build_service(
         default_lang=settings.language,
     )
     workers = WorkerPool(
-        inbox, responder, threads=threads or settings.worker_threads, poll_seconds=poll_seconds
+        inbox,
+        responder,
+        threads=threads or settings.worker_threads,
+        poll_seconds=poll_seconds,
+        retention=timedelta(days=settings.inbox_retention_days),
     )
     return Service(
         settings=settings,

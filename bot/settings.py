@@ -35,6 +35,7 @@ HOW_TO_FIX = {
     "STATUSBOT_WORKER_THREADS": "use a whole number from 1 to 64",
     "STATUSBOT_INBOX_LEASE_SECONDS": "use a number of seconds from 1 to 3600",
     "STATUSBOT_WEB_WORKERS": "use a whole number from 1 to 64",
+    "STATUSBOT_INBOX_RETENTION_DAYS": "use a number of days from 1 to 3650",
     "STATUSBOT_LOG_FORMAT": "use json or text",
     "STATUSBOT_LANGUAGE": "use en or sv",
 }
@@ -62,6 +63,7 @@ class Settings(BaseSettings):
     leave_outsider_spaces: bool = False
     worker_threads: int = Field(default=4, ge=1, le=64)
     inbox_lease_seconds: float = Field(default=120.0, ge=1.0, le=3600.0)
+    inbox_retention_days: float = Field(default=7.0, ge=1.0, le=3650.0)
     web_workers: int = Field(default=2, ge=1, le=64)  # gunicorn processes of statusbot run
     log_format: Literal["json", "text"] = "json"
     language: Literal["en", "sv"] = "en"

@@ -290,6 +290,8 @@ class WorkerPool:
         poll_seconds: float = 0.5,
         executor: Executor | None = None,
         name: str | None = None,
+        retention: timedelta = timedelta(days=7),
+        prune_every: float = 3600.0,
     ) -> None:
         self.inbox = inbox
         self.responder = responder
@@ -297,6 +299,10 @@ class WorkerPool:
         self.poll_seconds = poll_seconds
         self.name = name or f"worker-{uuid.uuid4().hex[:8]}"
         self._executor = executor
+        self.retention = retention
+        self.prune_every = prune_every
+        self._pruned_at = 0.0
+        self._prune_lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._futures: list[Any] = []
@@ -334,8 +340,24 @@ class WorkerPool:
         if isinstance(self._executor, ThreadPoolExecutor):
             self._executor.shutdown(wait=False)
 
+    def prune_if_due(self) -> int:
+        """Forget old finished events, at most once per ``prune_every`` seconds."""
+        now = time.monotonic()
+        with self._prune_lock:
+            if self._pruned_at and now - self._pruned_at < self.prune_every:
+                return 0
+            self._pruned_at = now
+        removed = self.inbox.prune(self.retention)
+        if removed:
+            log.info("inbox: forgot %d finished events older than %s", removed, self.retention)
+        return removed
+
     def _loop(self, worker: str) -> None:
         while not self._stop.is_set():
+            try:
+                self.prune_if_due()
+            except Exception:  # the database may be restarting: try again later
+                log.exception("pruning the inbox failed")
             try:
                 claimed = self.inbox.claim(worker)
             except Exception:  # the database may be restarting: wait and try again

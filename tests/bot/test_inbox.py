@@ -95,3 +95,36 @@ def test_space_language_is_remembered(inbox: Inbox) -> None:
     inbox.set_space_language("room-1", "sv")
     inbox.set_space_language("room-1", "en")
     assert inbox.space_language("room-1") == "en"
+
+
+def test_old_finished_events_are_forgotten_and_unfinished_ones_kept(
+    inbox: Inbox, clock: Clock
+) -> None:
+    for n in range(4):
+        inbox.record("messages", "created", message(n))
+    done, failed, working = inbox.claim("a", limit=3)
+    inbox.finish(done.id, "answered", reply_state="sent")
+    inbox.finish(failed.id, "error", reply_state="failed", error="HTTP 500")
+    clock.now += timedelta(days=8)
+    inbox.record("messages", "created", message(9))  # new, pending
+    assert inbox.prune(timedelta(days=7)) == 2
+    assert sorted(e["data_id"] for e in inbox.events()) == ["msg-2", "msg-3", "msg-9"]
+    assert working.data_id == "msg-2"
+    assert inbox.prune(timedelta(days=7)) == 0
+
+
+def test_the_workers_prune_at_most_once_per_period(inbox: Inbox, clock: Clock) -> None:
+    from bot.worker import WorkerPool
+
+    inbox.record("messages", "created", message(1))
+    (event,) = inbox.claim("a")
+    inbox.finish(event.id, "answered", reply_state="sent")
+    clock.now += timedelta(days=30)
+    pool = WorkerPool(inbox, responder=None, retention=timedelta(days=7), prune_every=3600)  # type: ignore[arg-type]
+    assert pool.prune_if_due() == 1
+    inbox.record("messages", "created", message(2))
+    (later,) = inbox.claim("a")
+    inbox.finish(later.id, "answered", reply_state="sent")
+    clock.now += timedelta(days=30)
+    assert pool.prune_if_due() == 0  # not due yet: the period has not passed
+    assert len(inbox.events()) == 1

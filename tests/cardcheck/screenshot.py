@@ -27,18 +27,9 @@ from core.snapshot import read_snapshot  # noqa: E402
 from core.store.store import Store  # noqa: E402
 from handlers.command import ListCustomers, ShowCustomer, ShowFilter, ShowSummary  # noqa: E402
 from handlers.commands import handle  # noqa: E402
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 TODAY = date(2026, 11, 27)
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 FONT = "CiscoSansTT, 'Inter', 'Helvetica Neue', Helvetica, Arial, sans-serif"
 
 
@@ -158,7 +149,7 @@ def screenshot(cards: dict[str, dict[str, Any]], out: Path, suffix: str = "") ->
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(device_scale_factor=2, viewport={"width": 560, "height": 800})
         page.set_content(
             f"<html><head><style>{CSS}</style></head>"

@@ -44,6 +44,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from core.store.schema import create_tables
+
 Clock = Callable[[], datetime]
 
 metadata = MetaData()
@@ -153,7 +155,7 @@ class Inbox:
     @classmethod
     def open(cls, url: str, **options: Any) -> Inbox:
         box = cls(create_inbox_engine(url), **options)
-        metadata.create_all(box.engine)
+        create_tables(box.engine, metadata)
         return box
 
     def close(self) -> None:

@@ -21,11 +21,13 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from bot.app import create_app
+from bot.inbox import Inbox
 from bot.logs import configure_logging
 from bot.service import Service, build_service
 from bot.settings import Settings, SettingsError
 from bot.webex import WebexClient, WebexError
 from bot.webhooks import reconcile_webhooks
+from core.store import Store
 from handlers.manifest import load_manifest
 
 log = logging.getLogger("statusbot.run")
@@ -54,6 +56,9 @@ def prepare(settings: Settings) -> str:
             f"WEBEX_ACCESS_TOKEN was refused by {settings.webex_api_url} ({error.reason}): "
             "check the bot's token on developer.webex.com"
         ) from None
+    # the tables, once, before the workers fork (they would race to create them)
+    Store.open(settings.database_url).close()
+    Inbox.open(settings.database_url).close()
     target = settings.public_url + "/webhooks/webex"
     report = reconcile_webhooks(
         client,

@@ -37,7 +37,7 @@ from core.store import sql
 from core.store.classification import NO_END_DATE, classify, is_classified, read_summary
 from core.store.importing import replace_snapshot
 from core.store.loading import load_customers, stream_customers
-from core.store.schema import customers, imports, metadata, transitions
+from core.store.schema import create_tables, customers, imports, metadata, transitions
 
 C = customers.c
 _PROVISIONING_BY_RANK = {status.rank: status for status in ProvisioningStatus}
@@ -78,7 +78,7 @@ class Store:
         return store
 
     def create_schema(self) -> None:
-        metadata.create_all(self.engine)
+        create_tables(self.engine, metadata)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -128,3 +128,26 @@ def test_the_workers_prune_at_most_once_per_period(inbox: Inbox, clock: Clock) -
     clock.now += timedelta(days=30)
     assert pool.prune_if_due() == 0  # not due yet: the period has not passed
     assert len(inbox.events()) == 1
+
+
+def test_processes_starting_together_create_the_tables_once(database_url: str) -> None:
+    """statusbot run's workers open the store and the inbox at the same moment."""
+    from core.store import Store
+
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            barrier.wait()
+            Store.open(database_url).close()
+            Inbox.open(database_url).close()
+        except BaseException as error:  # collected, then asserted
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []

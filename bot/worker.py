@@ -112,20 +112,22 @@ class Responder:
             self.inbox.finish(event.id, "ignored")  # the bot hears its own messages
             return "ignored"
         message = self.webex.message(event.data_id)
-        lang = self._space_lang(message.room_id)
+        chosen = self._chosen_lang(message.room_id)  # the space's own choice, if any
+        lang = chosen or self.default_lang
         asker = self._asker(message.person_id, message.person_email)
         verdict = self._verdict(event, message.room_id, message.room_type, asker)
         if verdict is not Verdict.ALLOWED:
             refusal = notices.refusal(lang, space=verdict is Verdict.MEMBER_NOT_ALLOWED)
             return self._answer(event, message.room_id, refusal, message.parent_id, "refused")
+        today = self.today()
         parsed = parse(
             message.text or "",
-            today=self.today(),
+            today=today,
             bot_names=(self.identity.display_name, self.identity.first_name),
             default_lang=lang,
         )
-        reply_lang = self._chosen_lang(message.room_id) or parsed.lang
-        reply = handle(parsed.command, store=self.store, today=self.today(), lang=reply_lang)
+        reply_lang = chosen or parsed.lang
+        reply = handle(parsed.command, store=self.store, today=today, lang=reply_lang)
         if reply.language is not None:
             self.inbox.set_space_language(message.room_id, reply.language)
         return self._answer(event, message.room_id, reply, message.parent_id, "sent")

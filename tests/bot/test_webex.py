@@ -13,9 +13,10 @@ import pytest
 import requests
 from webexpythonsdk import WebexAPI
 
-from bot.webex import TEXT_LIMIT_BYTES, RetryPolicy, WebexClient, fit_text
+from bot.webex import TEXT_LIMIT_BYTES, WebexClient, fit_text
 from emulator.server import ServerHandle
 from handlers.reply import Reply, ReplyFile
+from tests.bot.support import bot_client
 
 ALICE_TOKEN = "ALICE_TOKEN"
 BOT_EMAIL = "statusbot@webex.bot"
@@ -25,11 +26,6 @@ CARD: dict[str, Any] = {
     "body": [{"type": "TextBlock", "text": "Customers"}],
     "actions": [{"type": "Action.Submit", "title": "Next", "data": {"page": 2}}],
 }
-
-
-def bot_client(emulator: ServerHandle) -> WebexClient:
-    token = emulator.context.config.bot_token
-    return WebexClient(token, emulator.api_url, retry=RetryPolicy(attempts=2, base_delay=0.01))
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 import requests
 from webexpythonsdk import WebexAPI
 
-from bot.webex import RetryPolicy, WebexClient
+from bot.webex import WebexClient
 from bot.webhooks import (
     ReconcileReport,
     WebhookInfo,
@@ -20,6 +20,7 @@ from bot.webhooks import (
 )
 from emulator.server import ServerHandle
 from handlers.manifest import Manifest, load_manifest
+from tests.bot.support import bot_client
 
 TARGET = "https://statusbot.example.com/webhooks/webex"
 SECRET = "s3cret-for-webhook-signatures"
@@ -32,8 +33,7 @@ def manifest() -> Manifest:
 
 
 def new_client(emulator: ServerHandle) -> WebexClient:
-    token = emulator.context.config.bot_token
-    return WebexClient(token, emulator.api_url, retry=RetryPolicy(attempts=3, base_delay=0.01))
+    return bot_client(emulator, attempts=3)
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ of the day), ``importing`` (snapshots), ``loading`` (whole customers).
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -46,6 +48,30 @@ _BATCH = 5000
 LIST_ORDER = (C.subscription_rank, C.provisioning_rank, C.soonest_end_date, C.name_folded, C.id)
 
 
+def prepare_sqlite(dbapi_connection: Any) -> None:
+    """Settings for every SQLite connection (the store's and the inbox's): WAL so
+    readers never block the writer, a busy timeout, foreign keys.
+
+    Switching a new database to WAL answers "database is locked" at once, without
+    waiting, when another process is doing the same: that is retried briefly.
+    """
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA busy_timeout=30000")
+        for attempt in range(1, 51):
+            try:
+                cursor.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or attempt == 50:
+                    raise
+                time.sleep(min(0.01 * attempt, 0.2))
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
 def create_store_engine(url: str) -> Engine:
     """An engine with the settings each backend needs for concurrent use."""
     if url.startswith("sqlite"):
@@ -53,12 +79,7 @@ def create_store_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
+            prepare_sqlite(dbapi_connection)
 
         return engine
     return create_engine(url, pool_pre_ping=True)

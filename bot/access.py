@@ -10,15 +10,32 @@ a polite refusal that reveals nothing.
 ``STATUSBOT_ALLOWED`` holds the entries, comma separated. A Webex id says what
 it is (it is base64 of ``ciscospark://us/ROOM/…`` or ``…/ORGANIZATION/…``), so
 room and organization ids can be listed as they are.
+
+Emails and domains are compared after ``normalise_email``: surrounding spaces
+go and the ASCII letters A-Z become a-z; nothing else changes. Not
+``casefold()`` or ``lower()`` on the whole string, and no Unicode
+normalisation: those map other characters onto ASCII ones (``ſ`` U+017F to
+``s``, the Kelvin sign U+212A to ``k``, and NFKC fullwidth ``ｓ`` to ``s``), so
+a different address could be read as an allowed one. Two addresses that differ
+in anything but ASCII case stay different; at worst a person is refused.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def normalise_email(value: str) -> str:
+    """The form emails and domains are compared in: ASCII case folded, nothing else
+    (see the module docstring for why not ``casefold()``)."""
+    return value.strip().translate(_ASCII_LOWER)
 
 
 class Verdict(StrEnum):
@@ -67,9 +84,9 @@ class AccessPolicy:
             if not entry:
                 continue
             if entry.startswith("@") and "@" not in entry[1:] and "." in entry:
-                domains.add(entry[1:].casefold())
+                domains.add(normalise_email(entry[1:]))
             elif "@" in entry[1:] and entry.count("@") == 1 and "." in entry.split("@")[1]:
-                emails.add(entry.casefold())
+                emails.add(normalise_email(entry))
             elif webex_id_kind(entry) == "ROOM":
                 rooms.add(entry)
             elif webex_id_kind(entry) == "ORGANIZATION":
@@ -89,7 +106,7 @@ class AccessPolicy:
             return True
         if not person.email or person.email.count("@") != 1:
             return False
-        email = person.email.casefold()
+        email = normalise_email(person.email)
         return email in self.emails or email.rsplit("@", 1)[1] in self.domains
 
     def room_allowed(self, room_id: str | None) -> bool:

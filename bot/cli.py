@@ -37,7 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except SettingsError as error:
-        print(f"statusbot: {error}", file=sys.stderr)
+        for problem in error.problems:  # every problem at once, one line each
+            print(f"statusbot: {problem}", file=sys.stderr)
         return EXIT_SETTINGS
     except KeyboardInterrupt:
         return 130
@@ -233,8 +234,10 @@ def _run(args: argparse.Namespace) -> int:
     folder = tempfile.mkdtemp(prefix="statusbot-metrics-")
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", folder)
     from bot.run import run
+    from bot.settings import RUN_NEEDS
 
-    return run(load_settings(), port=args.port, host=args.host, workers=args.workers)
+    # checked before anything touches Webex (or gunicorn forks)
+    return run(load_settings(needs=RUN_NEEDS), port=args.port, host=args.host, workers=args.workers)
 
 
 def _doctor(_args: argparse.Namespace) -> int:

@@ -70,6 +70,7 @@ def start_demo(*, port: int = 9000, host: str = "127.0.0.1", data_dir: Path | No
             WEBEX_ACCESS_TOKEN=BOT_TOKEN,
             database_url=f"sqlite:///{database}",
             webex_api_url=emulator.api_url,
+            allow_http=True,  # the demo's own emulator, on this machine (--host may be 0.0.0.0)
             webhook_secret=secret,
             allowed=("@example.com",),
             today=SAMPLE_TODAY,

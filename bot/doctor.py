@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import requests
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import RUN_NEEDS, Settings, SettingsError, load_settings
 from bot.webex import WebexClient, WebexError
 from bot.webhooks import webhook_health
 from core.store import Store
@@ -21,24 +21,16 @@ class Check:
     detail: str
 
 
-def run_checks(load: Callable[[], Settings] = load_settings) -> list[Check]:
+def run_checks(load: Callable[[], Settings] | None = None) -> list[Check]:
+    """Every check, in order; a settings problem stops the rest (nothing touches
+    Webex with settings that ``statusbot run`` would refuse)."""
     checks: list[Check] = []
     try:
-        settings = load()
+        settings = load() if load is not None else load_settings(needs=RUN_NEEDS)
+        settings.require(*RUN_NEEDS)
     except SettingsError as error:
-        return [Check("settings", False, str(error))]
-    missing = []
-    for name in (
-        "WEBEX_ACCESS_TOKEN",
-        "STATUSBOT_PUBLIC_URL",
-        "STATUSBOT_WEBHOOK_SECRET",
-        "STATUSBOT_ALLOWED",
-    ):
-        try:
-            settings.require(name)
-        except SettingsError as error:
-            missing.append(str(error))
-    checks.append(Check("settings", not missing, "; ".join(missing) or "all set"))
+        return [Check("settings", False, problem) for problem in error.problems]
+    checks.append(Check("settings", True, "all set"))
     try:
         manifest = load_manifest()
         checks.append(Check("manifest", True, f"{len(manifest.commands)} commands"))
@@ -84,8 +76,12 @@ def run_checks(load: Callable[[], Settings] = load_settings) -> list[Check]:
 
 
 def doctor() -> int:
+    """Print every check; exit 0 when all pass, 2 when a setting is wrong (as every
+    command does), else 1."""
     checks = run_checks()
     for check in checks:
         mark = "ok  " if check.ok else "FIX "
         print(f"{mark}{check.name:<11} {check.detail}")
+    if any(check.name == "settings" and not check.ok for check in checks):
+        return 2
     return 0 if all(check.ok for check in checks) else 1

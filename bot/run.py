@@ -24,7 +24,7 @@ from bot.app import create_app
 from bot.inbox import Inbox
 from bot.logs import configure_logging
 from bot.service import Service, build_service
-from bot.settings import Settings, SettingsError
+from bot.settings import RUN_NEEDS, Settings, SettingsError
 from bot.webex import WebexClient, WebexError
 from bot.webhooks import reconcile_webhooks
 from core.store import Store
@@ -41,12 +41,7 @@ DEFAULT_THREADS = 4
 
 def prepare(settings: Settings) -> str:
     """Check what ``run`` needs and reconcile the webhooks; the webhook URL."""
-    settings.require(
-        "WEBEX_ACCESS_TOKEN",
-        "STATUSBOT_PUBLIC_URL",
-        "STATUSBOT_WEBHOOK_SECRET",
-        "STATUSBOT_ALLOWED",
-    )
+    settings.require(*RUN_NEEDS)
     assert settings.webex_access_token and settings.webhook_secret and settings.public_url
     client = WebexClient(settings.webex_access_token.get_secret_value(), settings.webex_api_url)
     try:

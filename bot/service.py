@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from bot.access import AccessPolicy
 from bot.inbox import Inbox
 from bot.metrics import Metrics
-from bot.settings import Settings, SettingsError
+from bot.settings import WORKER_NEEDS, Settings
 from bot.webex import RetryPolicy, WebexClient
 from bot.webex_models import BotIdentity
 from bot.worker import Responder, WorkerPool
@@ -46,16 +46,6 @@ class Service:
         self.store.close()
 
 
-def access_policy(settings: Settings) -> AccessPolicy:
-    try:
-        return AccessPolicy.from_entries(settings.allowed)
-    except ValueError as error:
-        raise SettingsError(
-            f"STATUSBOT_ALLOWED is invalid ({error}): "
-            "list emails, @domains and room ids, separated by commas"
-        ) from None
-
-
 def build_service(
     settings: Settings,
     *,
@@ -65,9 +55,9 @@ def build_service(
     poll_seconds: float = 0.5,
 ) -> Service:
     """The bot, ready to ``start()``; SettingsError when a setting is missing."""
-    settings.require("WEBEX_ACCESS_TOKEN", "STATUSBOT_WEBHOOK_SECRET", "STATUSBOT_ALLOWED")
+    settings.require(*WORKER_NEEDS)  # the values were checked when the settings loaded
     assert settings.webex_access_token is not None and settings.webhook_secret is not None
-    policy = access_policy(settings)
+    policy = settings.access_policy()
     manifest = load_manifest()
     webex = WebexClient(
         settings.webex_access_token.get_secret_value(),

@@ -1,37 +1,69 @@
-"""Settings from the environment (pydantic-settings), with errors a person can act on.
+"""Settings from the environment (pydantic-settings), checked in one place.
 
 The names are an interface (architecture.md): ``WEBEX_ACCESS_TOKEN`` (the
 SDK's own variable), ``STATUSBOT_DATABASE_URL``, ``STATUSBOT_WEBEX_API_URL``,
 ``STATUSBOT_PUBLIC_URL``, ``STATUSBOT_WEBHOOK_SECRET``, ``STATUSBOT_ALLOWED``,
-``STATUSBOT_TIMEZONE``, ``STATUSBOT_TODAY``. Commands ask only for what they
-use: ``statusbot ask`` needs no token, ``statusbot run`` needs all of them.
+``STATUSBOT_TIMEZONE``, ``STATUSBOT_TODAY``, and the operational ones below.
+
+Every command (``run``, ``doctor``, ``scheduler``, the web workers, ``import``,
+``ask``) loads them through :func:`load_settings`, so a value is checked the
+same way everywhere and before anything touches Webex. Commands ask only for
+what they use (``require``, with the tuples ``RUN_NEEDS`` and friends):
+``statusbot ask`` needs no token, ``statusbot run`` needs all of them. A
+person fixing a deployment wants every problem at once, so ``SettingsError``
+carries all of them, one line each, and never a value (secrets stay secret).
 """
 
 from __future__ import annotations
 
+import ipaddress
+import os
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.access import AccessPolicy
 from core.classify import Clock, today_in
 
 DEFAULT_DATABASE_URL = "sqlite:///statusbot.sqlite3"
 DEFAULT_WEBEX_API_URL = "https://webexapis.com/v1/"
+#: Webex recommends a strong secret; 16 characters is what ``doctor`` always asked for.
+MIN_SECRET_LENGTH = 16
+
+#: What each command needs set (checked after the values themselves).
+RUN_NEEDS = (
+    "WEBEX_ACCESS_TOKEN",
+    "STATUSBOT_PUBLIC_URL",
+    "STATUSBOT_WEBHOOK_SECRET",
+    "STATUSBOT_ALLOWED",
+)
+WORKER_NEEDS = ("WEBEX_ACCESS_TOKEN", "STATUSBOT_WEBHOOK_SECRET", "STATUSBOT_ALLOWED")
+SCHEDULER_NEEDS = ("WEBEX_ACCESS_TOKEN", "STATUSBOT_ALLOWED")
 
 #: How to fix each setting, said once where it is checked.
 HOW_TO_FIX = {
     "WEBEX_ACCESS_TOKEN": "set it to the bot's access token from developer.webex.com (My Apps)",
     "STATUSBOT_DATABASE_URL": "use sqlite:///path/to/file.sqlite3 or postgresql+psycopg://user@host/db",
-    "STATUSBOT_WEBEX_API_URL": "use an http(s) URL such as https://webexapis.com/v1/",
+    "STATUSBOT_WEBEX_API_URL": "use an https URL such as https://webexapis.com/v1/",
     "STATUSBOT_PUBLIC_URL": "set it to the https URL where Webex can reach this bot",
-    "STATUSBOT_WEBHOOK_SECRET": "set it to a random string of at least 16 characters",
-    "STATUSBOT_ALLOWED": "list emails, @domains and room ids, separated by commas",
+    "STATUSBOT_WEBHOOK_SECRET": (
+        f"set it to a random string of at least {MIN_SECRET_LENGTH} characters "
+        "(e.g. the output of `openssl rand -hex 24`)"
+    ),
+    "STATUSBOT_ALLOWED": (
+        "list emails, @domains, room ids and organization ids, separated by commas"
+    ),
+    "STATUSBOT_ALLOW_HTTP": "use true or false (true accepts http:// URLs on other hosts)",
     "STATUSBOT_TIMEZONE": "use an IANA time zone name such as Europe/Stockholm or UTC",
     "STATUSBOT_TODAY": "use a date as YYYY-MM-DD, or leave it unset to use the real date",
     "STATUSBOT_LEAVE_OUTSIDER_SPACES": "use true or false",
+    "STATUSBOT_RETRACT_ON_OUTSIDER_JOIN": "use true or false",
+    "STATUSBOT_RETRACT_WINDOW_DAYS": "use a number of days from 1 to 3650",
     "STATUSBOT_WORKER_THREADS": "use a whole number from 1 to 64",
     "STATUSBOT_INBOX_LEASE_SECONDS": "use a number of seconds from 1 to 3600",
     "STATUSBOT_WEB_WORKERS": "use a whole number from 1 to 64",
@@ -42,12 +74,41 @@ HOW_TO_FIX = {
 
 
 class SettingsError(Exception):
-    """A setting is missing or malformed; ``str()`` is one line saying how to fix it."""
+    """Settings are missing or malformed: ``problems`` holds one line per setting,
+    each saying which and how to fix it; ``str()`` is those lines."""
+
+    def __init__(self, problems: str | Sequence[str]) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+def is_loopback_url(url: str) -> bool:
+    """True when ``url`` points at this machine (where plain http stays on the host)."""
+    host = (urlsplit(url).hostname or "").strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _url(value: str, info: ValidationInfo) -> str:
+    """An https URL; http only on loopback or when STATUSBOT_ALLOW_HTTP says so, because
+    the token (API URL) and the signed deliveries (public URL) would travel in clear."""
+    scheme = urlsplit(value).scheme
+    if scheme not in ("http", "https") or not urlsplit(value).hostname:
+        raise ValueError("not an http(s) URL")
+    if scheme == "http" and not is_loopback_url(value) and not info.data.get("allow_http"):
+        raise ValueError("http:// is only accepted for 127.0.0.1 or localhost")
+    return value
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="STATUSBOT_", extra="ignore")
 
+    # First, so the URL checks below can read it.
+    allow_http: bool = False
     webex_access_token: SecretStr | None = Field(
         default=None, validation_alias="WEBEX_ACCESS_TOKEN"
     )
@@ -58,9 +119,12 @@ class Settings(BaseSettings):
     allowed: Annotated[tuple[str, ...], NoDecode] = ()
     timezone: str = "UTC"
     today: date | None = None
-    # Operations (optional): leave spaces that outsiders add the bot to; inbox
-    # worker threads per process; the default reply language of a space.
+    # Operations (optional): leave spaces that outsiders add the bot to; take back
+    # data-bearing messages when an outsider joins (bot.retraction) and how far back;
+    # inbox worker threads per process; the default reply language of a space.
     leave_outsider_spaces: bool = False
+    retract_on_outsider_join: bool = True
+    retract_window_days: float = Field(default=30.0, ge=1.0, le=3650.0)
     worker_threads: int = Field(default=4, ge=1, le=64)
     inbox_lease_seconds: float = Field(default=120.0, ge=1.0, le=3600.0)
     inbox_retention_days: float = Field(default=7.0, ge=1.0, le=3650.0)
@@ -80,25 +144,33 @@ class Settings(BaseSettings):
 
     @field_validator("webex_api_url")
     @classmethod
-    def _api_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("not an http(s) URL")
+    def _api_url(cls, value: str, info: ValidationInfo) -> str:
+        value = _url(value, info)
         return value if value.endswith("/") else value + "/"  # the SDK joins with urljoin
 
     @field_validator("public_url")
     @classmethod
-    def _public_url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("http://", "https://")):
-            raise ValueError("not an http(s) URL")
-        return value.rstrip("/") if value else value
+    def _public_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not value:
+            return None
+        return _url(value, info).rstrip("/")
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and 0 < len(value.get_secret_value()) < MIN_SECRET_LENGTH:
+            raise ValueError(f"shorter than {MIN_SECRET_LENGTH} characters")
+        return value
 
     @field_validator("allowed", mode="before")
     @classmethod
     def _allowed(cls, value: object) -> object:
         if isinstance(value, str):
-            return tuple(
+            value = tuple(
                 part.strip() for part in value.replace(";", ",").split(",") if part.strip()
             )
+        if isinstance(value, list | tuple):
+            AccessPolicy.from_entries(str(entry) for entry in value)  # ValueError names it
         return value
 
     @field_validator("timezone")
@@ -110,33 +182,61 @@ class Settings(BaseSettings):
             raise ValueError("not a known time zone") from None
         return value
 
+    def access_policy(self) -> AccessPolicy:
+        """The parsed STATUSBOT_ALLOWED (already checked when the settings loaded)."""
+        return AccessPolicy.from_entries(self.allowed)
+
     def today_date(self, clock: Clock | None = None) -> date:
         """The fixed date when STATUSBOT_TODAY is set, else today in the time zone."""
         return self.today or today_in(self.timezone, clock)
 
-    def require(self, *names: str) -> None:
-        """Raise SettingsError for the first of ``names`` that is unset."""
+    def missing(self, *names: str) -> list[str]:
+        """One line for each of ``names`` that is unset."""
+        problems = []
         for name in names:
-            field = name.removeprefix("STATUSBOT_").lower()
-            value = getattr(self, field)
+            value = getattr(self, _field_of(name))
             if isinstance(value, SecretStr):
                 value = value.get_secret_value()
             if value in (None, "", ()):
-                raise SettingsError(f"{name} is not set: {HOW_TO_FIX[name]}")
+                problems.append(f"{name} is not set: {HOW_TO_FIX[name]}")
+        return problems
+
+    def require(self, *names: str) -> None:
+        """Raise SettingsError listing every one of ``names`` that is unset."""
+        problems = self.missing(*names)
+        if problems:
+            raise SettingsError(problems)
 
 
-def load_settings() -> Settings:
-    """Settings from the environment, or SettingsError naming the bad one."""
+def _field_of(name: str) -> str:
+    return "webex_access_token" if name == "WEBEX_ACCESS_TOKEN" else name[10:].lower()
+
+
+def _name_of(field: str) -> str:
+    if field in ("webex_access_token", "WEBEX_ACCESS_TOKEN"):
+        return "WEBEX_ACCESS_TOKEN"
+    return "STATUSBOT_" + field.upper()
+
+
+def load_settings(*, needs: Sequence[str] = ()) -> Settings:
+    """Settings from the environment; SettingsError listing every bad value and then
+    every one of ``needs`` that is unset, each once, one line each."""
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as error:
-        problem = error.errors()[0]
-        field = str(problem["loc"][0]) if problem["loc"] else ""
-        name = (
-            "WEBEX_ACCESS_TOKEN"
-            if field in ("webex_access_token", "WEBEX_ACCESS_TOKEN")
-            else ("STATUSBOT_" + field.upper())
-        )
-        fix = HOW_TO_FIX.get(name, "check its value")
-        reason = str(problem["msg"]).removeprefix("Value error, ")
-        raise SettingsError(f"{name} is invalid ({reason}): {fix}") from None
+        problems: list[str] = []
+        for problem in error.errors():
+            name = _name_of(str(problem["loc"][0])) if problem["loc"] else "settings"
+            reason = str(problem["msg"]).removeprefix("Value error, ")
+            line = f"{name} is invalid ({reason}): {HOW_TO_FIX.get(name, 'check its value')}"
+            if line not in problems:
+                problems.append(line)
+        bad = {line.split(" ", 1)[0] for line in problems}
+        unset = [
+            f"{name} is not set: {HOW_TO_FIX[name]}"
+            for name in needs
+            if name not in bad and not os.environ.get(name, "").strip()
+        ]
+        raise SettingsError(problems + unset) from None
+    settings.require(*needs)
+    return settings

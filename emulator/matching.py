@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from emulator.events import Event
-from emulator.models import Person, Webhook
+from emulator.models import Person, Webhook, email_key
 
 RESOURCES = ("messages", "attachmentActions", "memberships", "rooms", "all")
 EVENTS = ("created", "updated", "deleted", "all")
@@ -56,7 +56,7 @@ def _filter_holds(key: str, value: str, owner: Person, event: Event) -> bool:
         wanted = {owner.id if v == "me" else v for v in value.split(",")}
         return bool(wanted & set(data.get("mentionedPeople", [])))
     if key == "personEmail":
-        return str(data.get("personEmail", "")).lower() == value.lower()
+        return email_key(str(data.get("personEmail", ""))) == email_key(value)
     if key == "hasFiles":
         return _as_bool_text(record.get("files")) == value.lower()
     if key == "hasAttachments":

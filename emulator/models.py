@@ -6,6 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 JsonDict = dict[str, Any]
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def email_key(email: str) -> str:
+    """How addresses are compared: ASCII case only. ``str.lower()`` would make the
+    Kelvin sign U+212A a ``k``, so ``\u212aim@x`` would find kim@x: a different person."""
+    return email.translate(_ASCII_LOWER)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from emulator.models import (
     Room,
     StoredFile,
     Webhook,
+    email_key,
 )
 
 
@@ -86,8 +87,8 @@ class Store:
         return next((p for p in self.people.values() if p.token == token), None)
 
     def person_by_email(self, email: str) -> Person | None:
-        wanted = email.lower()
-        return next((p for p in self.people.values() if p.email.lower() == wanted), None)
+        wanted = email_key(email)
+        return next((p for p in self.people.values() if email_key(p.email) == wanted), None)
 
     def person_for_email(self, email: str) -> Person:
         """Find a person, or create one without a token as Webex invites unknown addresses."""

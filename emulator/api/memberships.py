@@ -8,7 +8,7 @@ from emulator import operations
 from emulator.api.common import caller, json_body, optional_str, paginate
 from emulator.context import EmulatorContext
 from emulator.errors import WebexError
-from emulator.models import Membership
+from emulator.models import Membership, email_key
 
 NOT_FOUND = "Could not find a membership with provided ID."
 
@@ -76,7 +76,7 @@ def memberships_blueprint(ctx: EmulatorContext) -> Blueprint:
                 found = [
                     m
                     for m in found
-                    if store.people[m.person_id].email.lower() == person_email.lower()
+                    if email_key(store.people[m.person_id].email) == email_key(person_email)
                 ]
             found.sort(key=lambda m: m.seq)
             return paginate(found, lambda m: m.id, to_json)

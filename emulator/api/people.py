@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify, request
 from emulator.api.common import caller, paginate
 from emulator.context import EmulatorContext
 from emulator.errors import WebexError
-from emulator.models import Person
+from emulator.models import Person, email_key
 
 
 def people_blueprint(ctx: EmulatorContext) -> Blueprint:
@@ -36,7 +36,7 @@ def people_blueprint(ctx: EmulatorContext) -> Blueprint:
         with store.lock:
             found: list[Person] = list(store.people.values())
         if email:
-            found = [p for p in found if p.email.lower() == email.lower()]
+            found = [p for p in found if email_key(p.email) == email_key(email)]
         if display_name:
             prefix = display_name.lower()
             found = [p for p in found if p.display_name.lower().startswith(prefix)]

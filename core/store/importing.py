@@ -62,7 +62,7 @@ def replace_snapshot(
     ).scalar()
     if last == snapshot.digest:
         return unchanged
-    old = _list_statuses(connection, today)
+    old = list_statuses(connection, today)
     new = _snapshot_statuses(snapshot, provisioning_of, today)
     gone = sorted(old.keys() - new.keys())
     names = dict(snapshot.customers)
@@ -86,7 +86,19 @@ def replace_snapshot(
     ).scalar_one()
     # classified before commit: no reader ever sees rows without statuses
     classify(connection, today)
-    changes = _changes(old, new, names, recorded_at) if last is not None else []
+    changes = status_changes(old, new, names, recorded_at) if last is not None else []
+    record_transitions(connection, changes, import_id)
+    added = len(new.keys() - old.keys()) if last is not None else len(new)
+    removed = len(old.keys() - new.keys())
+    return replace(
+        unchanged, added=added, removed=removed, transitions=tuple(changes), unchanged=False
+    )
+
+
+def record_transitions(
+    connection: Connection, changes: Iterable[Transition], import_id: int | None
+) -> None:
+    """Insert transitions (one batch: one import, or one day change with no import)."""
     for batch in _batches(changes, _BATCH):
         connection.execute(
             insert(transitions),
@@ -103,11 +115,6 @@ def replace_snapshot(
                 for change in batch
             ],
         )
-    added = len(new.keys() - old.keys()) if last is not None else len(new)
-    removed = len(old.keys() - new.keys())
-    return replace(
-        unchanged, added=added, removed=removed, transitions=tuple(changes), unchanged=False
-    )
 
 
 def _insert_snapshot(
@@ -172,7 +179,7 @@ def _copy(connection: Connection, table: Table, rows: Iterable[dict[str, Any]]) 
             copy.write_row([row.get(name) for name in columns])
 
 
-def _list_statuses(connection: Connection, today: date) -> dict[str, tuple[int, int]]:
+def list_statuses(connection: Connection, today: date) -> dict[str, tuple[int, int]]:
     """Each stored customer's (provisioning rank, subscription rank) at ``today``."""
     statement = (
         select(C.id, func.min(S.provisioning_rank), func.min(sql.status_rank(today)))
@@ -201,7 +208,7 @@ def _snapshot_statuses(
     return best
 
 
-def _changes(
+def status_changes(
     old: dict[str, tuple[int, int]],
     new: dict[str, tuple[int, int]],
     names: dict[str, str],

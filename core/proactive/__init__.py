@@ -1,0 +1,27 @@
+"""Proactive posts, the domain half: digests, alert rules, change batches, the day change.
+
+No Flask, no Webex SDK: the scheduler (``bot.scheduler``) drives these, and the
+replies (``handlers``) read the models.
+"""
+
+from core.proactive.models import (
+    AlertRule,
+    Digest,
+    DigestQuestion,
+    Frequency,
+    Schedule,
+    StatusChange,
+)
+from core.proactive.store import AlertEntry, DigestEntry, ProactiveStore
+
+__all__ = [
+    "AlertEntry",
+    "AlertRule",
+    "Digest",
+    "DigestEntry",
+    "DigestQuestion",
+    "Frequency",
+    "ProactiveStore",
+    "Schedule",
+    "StatusChange",
+]

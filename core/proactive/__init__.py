@@ -5,14 +5,16 @@ replies (``handlers``) read the models.
 """
 
 from core.proactive.models import (
+    AlertEntry,
     AlertRule,
     Digest,
+    DigestEntry,
     DigestQuestion,
     Frequency,
     Schedule,
     StatusChange,
 )
-from core.proactive.store import AlertEntry, DigestEntry, ProactiveStore
+from core.proactive.store import ProactiveStore
 
 __all__ = [
     "AlertEntry",

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 
 from core.proactive.models import StatusChange
 from core.proactive.schema import batches, posts
@@ -137,22 +138,14 @@ class Ledger:
         return [header for header in headers if header.key not in finished]
 
     def batch_changes(self, header: BatchHeader) -> tuple[StatusChange, ...]:
-        same_import = (
-            T.import_id.is_(None) if header.import_id is None else (T.import_id == header.import_id)
-        )
-        statement = (
-            select(T.customer_id, T.customer_name, T.dimension, T.old, T.new, T.recorded_at)
-            .where(
+        with self.engine.connect() as connection:
+            return _read_changes(
+                connection,
                 T.id.between(header.first_id, header.last_id),
                 T.recorded_at == header.stored_at,
-                same_import,
-            )
-            .order_by(T.id)
-        )
-        with self.engine.connect() as connection:
-            return tuple(
-                StatusChange(id_, name, dimension, old, new, _aware(at))
-                for id_, name, dimension, old, new, at in connection.execute(statement)
+                T.import_id.is_(None)
+                if header.import_id is None
+                else (T.import_id == header.import_id),
             )
 
     def take_batch(self, header: BatchHeader) -> None:
@@ -178,6 +171,35 @@ class Ledger:
     def batch_state(self, key: str) -> str | None:
         with self.engine.connect() as connection:
             return connection.execute(select(batches.c.state).where(batches.c.key == key)).scalar()
+
+
+def changes_of_batch(connection: Connection, key: str) -> tuple[StatusChange, ...] | None:
+    """The changes of the batch named ``key`` (an alert card's paging buttons carry
+    it), or None when the name is not one or its transitions are gone."""
+    kind, _, value = key.partition("-")
+    try:
+        if kind == "import":
+            where = T.import_id == int(value)
+        elif kind == "day":
+            moment = datetime.strptime(value, "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
+            where = and_(T.import_id.is_(None), T.recorded_at == moment)
+        else:
+            return None
+    except ValueError:
+        return None
+    return _read_changes(connection, where) or None
+
+
+def _read_changes(connection: Connection, *where: Any) -> tuple[StatusChange, ...]:
+    statement = (
+        select(T.customer_id, T.customer_name, T.dimension, T.old, T.new, T.recorded_at)
+        .where(*where)
+        .order_by(T.id)
+    )
+    return tuple(
+        StatusChange(id_, name, dimension, old, new, _aware(at))
+        for id_, name, dimension, old, new, at in connection.execute(statement)
+    )
 
 
 def batch_key(import_id: int | None, recorded_at: datetime) -> str:

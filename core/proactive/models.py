@@ -126,3 +126,20 @@ class StatusChange:
     old: str | None
     new: str | None
     at: datetime
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    """A digest as the scheduler sees it: its stable row id (post keys and job ids
+    use it, so they survive a room migration) and the zone it runs in."""
+
+    item_id: int
+    digest: Digest
+    zone: str
+
+
+@dataclass(frozen=True)
+class AlertEntry:
+    item_id: int
+    rule: AlertRule
+    created_at: datetime

@@ -8,7 +8,6 @@ the two meet (APScheduler's own job store is the scheduler's alone).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,9 +15,19 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
-from core.proactive.models import AlertRule, Digest, DigestQuestion, Schedule
+from core.proactive.ledger import changes_of_batch
+from core.proactive.models import (
+    AlertEntry,
+    AlertRule,
+    Digest,
+    DigestEntry,
+    DigestQuestion,
+    Schedule,
+    StatusChange,
+)
 from core.proactive.schema import items, metadata, spaces
 from core.proactive.spaces import drop_space, ensure_space, move_space
+from core.proactive.watch import watches
 from core.query import Query
 from core.store.schema import create_tables
 from core.store.store import create_store_engine
@@ -36,23 +45,6 @@ def aware(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class DigestEntry:
-    """A digest as the scheduler sees it: its stable row id (post keys and job ids
-    use it, so they survive a room migration) and the zone it runs in."""
-
-    item_id: int
-    digest: Digest
-    zone: str
-
-
-@dataclass(frozen=True)
-class AlertEntry:
-    item_id: int
-    rule: AlertRule
-    created_at: datetime
 
 
 class ProactiveStore:
@@ -196,6 +188,18 @@ class ProactiveStore:
                 select(items).where(IT.kind == "alerts").order_by(IT.id)
             ).mappings()
             return [AlertEntry(row.id, _rule(row), _utc(row.created_at)) for row in rows]
+
+    def alert_changes(self, room_id: str, batch: str) -> list[StatusChange] | None:
+        """The changes of a batch that this space's alert rule watches (what its alert
+        card showed, for paging); None when the batch or the rule is gone."""
+        with self.engine.connect() as connection:
+            changes = changes_of_batch(connection, batch)
+            row = connection.execute(select(IT.query).where(IT.alerts_room == room_id)).first()
+        if changes is None or row is None:
+            return None
+        query = Query.model_validate_json(row.query)
+        today = changes[0].at.astimezone(ZoneInfo(self.default_zone)).date()
+        return [change for change in changes if watches(query, change, today)]
 
     # -- removing -------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from core.proactive.day_change import record_day_change
 from core.proactive.ledger import Ledger
 from core.proactive.store import ProactiveStore
-from core.query import Query
+from core.query import NEEDING_ATTENTION, Query
 from core.statuses import SubscriptionStatus
 from core.store import Store
 from tests.core.builders import TODAY, customer, snapshot, sub
@@ -36,6 +36,9 @@ def test_thirty_one_to_thirty_days_left_is_a_transition(
         ("acme", "subscription", "expiring_60", "expiring_30", midnight),
         ("beta", "subscription", "trial_active", "trial_expiring_60", midnight),
     ]
+    proactive.set_alerts("room", NEEDING_ATTENTION, created_by="p")
+    watched = proactive.alert_changes("room", batches[0].key)
+    assert watched is not None and [c.customer_id for c in watched] == ["acme"]
     # the store is re-classified for the new day: lists read the new statuses at once
     expiring = Query(subscription=frozenset({SubscriptionStatus.EXPIRING_30}))
     assert [row.id for row in customers.query(expiring, TODAY + timedelta(days=1)).rows] == ["acme"]

@@ -46,3 +46,32 @@ def test_each_import_is_one_batch_until_closed(customers: Store, proactive: Proa
     assert ledger.pending_batches(T0) == []
     assert ledger.batch_state("import-3") == "expired"
     assert ledger.pending_batches(T0 + timedelta(minutes=5)) == []  # older ones are not read
+
+
+def test_alert_changes_are_a_batch_as_the_space_rule_sees_it(
+    customers: Store, proactive: ProactiveStore
+) -> None:
+    from core.query import NEEDING_ATTENTION
+
+    customers.import_snapshot(
+        snapshot(customer("a", "A", sub("a1", left=400)), customer("b", "B", sub("b1", left=400))),
+        today=TODAY,
+        source="t",
+        now=T0,
+    )
+    customers.import_snapshot(
+        snapshot(
+            customer("a", "A", sub("a1", left=10)),
+            customer("b", "B", sub("b1", left=400, provisioning="manual_cisco")),
+        ),
+        today=TODAY,
+        source="t",
+        now=T0,
+    )
+    assert proactive.alert_changes("room", "import-2") is None  # no rule in that space
+    proactive.set_alerts("room", NEEDING_ATTENTION, created_by="p")
+    changes = proactive.alert_changes("room", "import-2")
+    assert changes is not None
+    assert [(c.customer_id, c.new) for c in changes] == [("a", "expiring_30")]
+    for unknown in ("import-99", "import-x", "day-nope", "other", ""):
+        assert proactive.alert_changes("room", unknown) is None

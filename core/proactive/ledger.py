@@ -15,7 +15,6 @@ recording time, so a batch that commits after a newer one is still found.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,21 +23,12 @@ from sqlalchemy import Engine, and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from core.proactive.models import StatusChange
+from core.proactive.models import Clock, StatusChange, aware, utc_now
 from core.proactive.schema import batches, posts
 from core.store.schema import transitions
 
-Clock = Callable[[], datetime]
 T = transitions.c
 FINISHED_BATCH = ("done", "expired")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -57,7 +47,7 @@ class BatchHeader:
 class Ledger:
     """Post keys and change batches (same database as the customers)."""
 
-    def __init__(self, engine: Engine, *, clock: Clock = _now) -> None:
+    def __init__(self, engine: Engine, *, clock: Clock = utc_now) -> None:
         self.engine = engine
         self.clock = clock
         self._dialect: Any = postgresql if engine.dialect.name == "postgresql" else sqlite
@@ -125,8 +115,8 @@ class Ledger:
             )
         headers = [
             BatchHeader(
-                key=batch_key(import_id, _aware(recorded_at)),
-                recorded_at=_aware(recorded_at),
+                key=batch_key(import_id, aware(recorded_at)),
+                recorded_at=aware(recorded_at),
                 changes=int(count),
                 import_id=import_id,
                 first_id=int(first),
@@ -197,7 +187,7 @@ def _read_changes(connection: Connection, *where: Any) -> tuple[StatusChange, ..
         .order_by(T.id)
     )
     return tuple(
-        StatusChange(id_, name, dimension, old, new, _aware(at))
+        StatusChange(id_, name, dimension, old, new, aware(at))
         for id_, name, dimension, old, new, at in connection.execute(statement)
     )
 

@@ -7,8 +7,7 @@ the two meet (APScheduler's own job store is the scheduler's alone).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,11 +18,14 @@ from core.proactive.ledger import changes_of_batch
 from core.proactive.models import (
     AlertEntry,
     AlertRule,
+    Clock,
     Digest,
     DigestEntry,
     DigestQuestion,
     Schedule,
     StatusChange,
+    aware,
+    utc_now,
 )
 from core.proactive.schema import items, metadata, spaces
 from core.proactive.spaces import drop_space, ensure_space, move_space
@@ -32,32 +34,22 @@ from core.query import Query
 from core.store.schema import create_tables
 from core.store.store import create_store_engine
 
-Clock = Callable[[], datetime]
 IT = items.c
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything here is stored in UTC."""
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class ProactiveStore:
     """Per-space digests, alert rules and time zones (SQLite or PostgreSQL)."""
 
-    def __init__(self, engine: Engine, *, default_zone: str = "UTC", clock: Clock = _now) -> None:
+    def __init__(
+        self, engine: Engine, *, default_zone: str = "UTC", clock: Clock = utc_now
+    ) -> None:
         ZoneInfo(default_zone)  # fail early on a bad zone
         self.engine = engine
         self.default_zone = default_zone
         self.clock = clock
 
     @classmethod
-    def open(cls, url: str, *, default_zone: str = "UTC", clock: Clock = _now) -> ProactiveStore:
+    def open(cls, url: str, *, default_zone: str = "UTC", clock: Clock = utc_now) -> ProactiveStore:
         """A store on its own engine, tables created (commands and tests; the bot
         passes the customer store's engine instead, one pool for both)."""
         store = cls(create_store_engine(url), default_zone=default_zone, clock=clock)
@@ -187,7 +179,7 @@ class ProactiveStore:
             rows = connection.execute(
                 select(items).where(IT.kind == "alerts").order_by(IT.id)
             ).mappings()
-            return [AlertEntry(row.id, _rule(row), _utc(row.created_at)) for row in rows]
+            return [AlertEntry(row.id, _rule(row), aware(row.created_at)) for row in rows]
 
     def alert_changes(self, room_id: str, batch: str) -> list[StatusChange] | None:
         """The changes of a batch that this space's alert rule watches (what its alert
@@ -277,15 +269,13 @@ class ProactiveStore:
             schedule=schedule,
             question=question,
             next_run=schedule.next_run(self.clock(), ZoneInfo(zone)),
-            last_run=aware(row.last_run),
+            last_run=_maybe(row.last_run),
             last_outcome=row.last_outcome,
         )
 
 
-def _utc(moment: datetime) -> datetime:
-    found = aware(moment)
-    assert found is not None
-    return found
+def _maybe(moment: datetime | None) -> datetime | None:
+    return None if moment is None else aware(moment)
 
 
 def _rule(row: RowMapping) -> AlertRule:
@@ -293,6 +283,6 @@ def _rule(row: RowMapping) -> AlertRule:
         number=row.number,
         room_id=row.room_id,
         query=Query.model_validate_json(row.query),
-        last_run=aware(row.last_run),
+        last_run=_maybe(row.last_run),
         last_outcome=row.last_outcome,
     )

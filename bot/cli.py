@@ -68,7 +68,13 @@ def _parser() -> argparse.ArgumentParser:
     load = verbs.add_parser("import", help="load a CSV/JSON snapshot of the customers")
     load.add_argument("file", type=Path)
     load.add_argument("--today", type=date.fromisoformat, help="classify as of this date")
+    load.add_argument("--columns", type=Path, help="a column mapping file (TOML) for the headings")
     load.set_defaults(handler=_import)
+
+    sync = verbs.add_parser("sync", help="fetch every source (STATUSBOT_SOURCES) and apply them")
+    sync.add_argument("--every", type=int, metavar="N", help="keep syncing every N minutes")
+    sync.add_argument("--columns", type=Path, help="a column mapping file (TOML) for the headings")
+    sync.set_defaults(handler=_sync)
 
     sample = verbs.add_parser("sample", help="deterministic sample customers as CSV")
     sample.add_argument("--customers", type=int, default=60)
@@ -177,8 +183,11 @@ def _import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"statusbot: {path}: no such file", file=sys.stderr)
         return EXIT_BAD_INPUT
+    from bot.sync import columns_of
+
+    columns = columns_of(args.columns or settings.columns)
     try:
-        snapshot = read_snapshot(path)
+        snapshot = read_snapshot(path, columns=columns)
     except SnapshotInvalid as invalid:
         print(f"{path}: not imported, nothing changed. {invalid}:", file=sys.stderr)
         print(invalid.report(), file=sys.stderr)
@@ -202,6 +211,25 @@ def _import(args: argparse.Namespace) -> int:
     if len(result.transitions) > 50:
         print(f"  ... and {len(result.transitions) - 50} more")
     return EXIT_OK
+
+
+def _sync(args: argparse.Namespace) -> int:
+    """Exit 0 applied or unchanged, 1 bad data, 2 a setting, 3 a source unavailable."""
+    from datetime import timedelta
+
+    from bot.sync import build, columns_of, exit_code, print_report, sync_loop, sync_once
+
+    settings = load_settings()
+    sources = build(settings, columns_of(args.columns))
+    store = _store(settings)
+    if args.every is not None:
+        if args.every < 1:
+            print("statusbot: --every must be at least 1 (minutes)", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        return sync_loop(settings, store, sources, every=timedelta(minutes=args.every), write=print)
+    report = sync_once(settings, store, sources)
+    print_report(report, print if report.ok else lambda line: print(line, file=sys.stderr))
+    return exit_code(report)
 
 
 def _sample(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import requests
 
 from bot.settings import RUN_NEEDS, Settings, SettingsError, load_settings
+from bot.sync import source_checks
 from bot.webex import WebexClient, WebexError
 from bot.webhooks import webhook_health
 from core.store import Store
@@ -51,6 +52,7 @@ def run_checks(load: Callable[[], Settings] | None = None) -> list[Check]:
         checks.append(
             Check("store", False, f"{type(error).__name__}: check STATUSBOT_DATABASE_URL")
         )
+    checks.extend(Check(*found) for found in source_checks(settings))
     client = None
     if settings.webex_access_token is not None:
         client = WebexClient(settings.webex_access_token.get_secret_value(), settings.webex_api_url)

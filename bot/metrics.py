@@ -18,11 +18,13 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.registry import Collector
 
 
 class Metrics:
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry()
+        self.shared: list[Collector] = []
         self.webhooks = Counter(
             "statusbot_webhook_events",
             "Webhook deliveries by outcome: stored, duplicate, bad_signature, malformed, "
@@ -55,10 +57,18 @@ class Metrics:
             registry=self.registry,
         )
 
+    def share(self, collector: Collector) -> None:
+        """Add a collector that reads shared state (the store) at scrape time: the
+        same in every worker, so it is not summed over processes."""
+        self.shared.append(collector)
+        self.registry.register(collector)
+
     def exposition(self) -> tuple[bytes, str]:
         """The text to serve at /metrics, and its content type."""
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             registry = CollectorRegistry()
             multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+            for collector in self.shared:
+                registry.register(collector)
             return generate_latest(registry), CONTENT_TYPE_LATEST
         return generate_latest(self.registry), CONTENT_TYPE_LATEST

@@ -16,6 +16,7 @@ from bot.access import AccessPolicy
 from bot.inbox import Inbox
 from bot.metrics import Metrics
 from bot.settings import WORKER_NEEDS, Settings
+from bot.sync_metrics import SourcesCollector
 from bot.webex import RetryPolicy, WebexClient
 from bot.webex_models import BotIdentity
 from bot.worker import Responder, WorkerPool
@@ -68,6 +69,7 @@ def build_service(
     store = Store.open(settings.database_url)
     inbox = Inbox.open(settings.database_url, lease=settings.inbox_lease_seconds)
     metrics = Metrics()
+    metrics.share(SourcesCollector(store.engine))  # sync outcomes (issue 9)
     responder = Responder(
         inbox=inbox,
         store=store,

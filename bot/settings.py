@@ -70,6 +70,14 @@ HOW_TO_FIX = {
     "STATUSBOT_INBOX_RETENTION_DAYS": "use a number of days from 1 to 3650",
     "STATUSBOT_LOG_FORMAT": "use json or text",
     "STATUSBOT_LANGUAGE": "use en or sv",
+    "STATUSBOT_SOURCES": "list file:///path, https://… URLs or wholesale, separated by commas",
+    "STATUSBOT_SYNC_MINUTES": "use a whole number of minutes from 1 to 1440",
+    "STATUSBOT_SOURCES_ALLOW_PRIVATE": "use true (only for sources on your own network) or false",
+    "STATUSBOT_SOURCES_TOKEN": "set it to the bearer token your export URL expects, or unset it",
+    "STATUSBOT_SOURCES_MAX_MB": "use a size in megabytes from 1 to 2048",
+    "STATUSBOT_WHOLESALE_TOKEN": "set it to a token with spark-admin:wholesale_customers_read",
+    "STATUSBOT_STALE_MINUTES": "use a whole number of minutes from 1 to 100000",
+    "STATUSBOT_COLUMNS": "set it to the path of a column mapping file (TOML), or unset it",
 }
 
 
@@ -131,6 +139,15 @@ class Settings(BaseSettings):
     web_workers: int = Field(default=2, ge=1, le=64)  # gunicorn processes of statusbot run
     log_format: Literal["json", "text"] = "json"
     language: Literal["en", "sv"] = "en"
+    # Sources (issue 9): where data comes from by itself, how often, how old is too old.
+    sources: Annotated[tuple[str, ...], NoDecode] = ()
+    sync_minutes: int = Field(default=15, ge=1, le=1440)
+    sources_allow_private: bool = False
+    sources_token: SecretStr | None = None  # bearer token of URL sources (never logged)
+    sources_max_mb: int = Field(default=64, ge=1, le=2048)
+    wholesale_token: SecretStr | None = None  # Webex admin token (never logged)
+    stale_minutes: int = Field(default=60, ge=1, le=100_000)
+    columns: str | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -160,6 +177,13 @@ class Settings(BaseSettings):
     def _secret(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and 0 < len(value.get_secret_value()) < MIN_SECRET_LENGTH:
             raise ValueError(f"shorter than {MIN_SECRET_LENGTH} characters")
+        return value
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _sources(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
     @field_validator("allowed", mode="before")

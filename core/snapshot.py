@@ -23,6 +23,7 @@ from typing import IO, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from core.columns import DEFAULT_MAPPING, ColumnMapping
 from core.jsonstream import JsonArrayError, iter_json_array
 from core.models import (
     Customer,
@@ -223,16 +224,19 @@ def _check_subscription(kind: SubscriptionKind, start: date | None, end: date | 
     return None
 
 
-def read_csv(stream: IO[str], collector: _Collector) -> None:
+def read_csv(stream: IO[str], collector: _Collector, columns: ColumnMapping | None = None) -> None:
     first_line = stream.readline()
     # Excel in Swedish locales writes ";": the header says which one the file uses.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.DictReader(itertools.chain([first_line], stream), delimiter=delimiter)
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    # Partner Hub's headings (English, Swedish, or a mapping file's) name our fields.
+    mapping = columns or DEFAULT_MAPPING
+    found = list(reader.fieldnames or [])
+    header = mapping.header(found)
     reader.fieldnames = header
-    missing = sorted(REQUIRED_COLUMNS - set(header))
+    missing = [column for column in CSV_COLUMNS if column in REQUIRED_COLUMNS - set(header)]
     if missing:
-        collector.error(1, ", ".join(missing), "", "required column missing from the header")
+        collector.error(1, ", ".join(missing), "", mapping.explain(found, missing))
         return
     for record in reader:
         line = reader.line_num
@@ -240,7 +244,7 @@ def read_csv(stream: IO[str], collector: _Collector) -> None:
             return
         if all(not (value or "").strip() for key, value in record.items() if key):
             continue  # blank line
-        row = {column: record.get(column) for column in CSV_COLUMNS}
+        row = mapping.row({column: record.get(column) for column in CSV_COLUMNS})
         try:
             parsed = _CsvRow.model_validate(row)
         except ValidationError as error:
@@ -310,17 +314,22 @@ def _add_json_customer(collector: _Collector, line: int, index: int, item: Any) 
 
 
 def read_snapshot(
-    source: Path | IO[bytes], *, format: Literal["csv", "json"] | None = None
+    source: Path | IO[bytes],
+    *,
+    format: Literal["csv", "json"] | None = None,
+    columns: ColumnMapping | None = None,
 ) -> Snapshot:
     """Read and validate a whole snapshot; raise SnapshotInvalid listing every problem."""
     if isinstance(source, Path):
         fmt = format or ("json" if source.suffix.lower() == ".json" else "csv")
         with source.open("rb") as binary:
-            return _read(binary, fmt)
-    return _read(source, format or "csv")
+            return _read(binary, fmt, columns)
+    return _read(source, format or "csv", columns)
 
 
-def _read(binary: IO[bytes], fmt: Literal["csv", "json"]) -> Snapshot:
+def _read(
+    binary: IO[bytes], fmt: Literal["csv", "json"], columns: ColumnMapping | None = None
+) -> Snapshot:
     hasher = hashlib.sha256()
     hashing = io.BufferedReader(_Hashing(binary, hasher))
     text = io.TextIOWrapper(hashing, encoding="utf-8-sig", newline="")
@@ -329,7 +338,7 @@ def _read(binary: IO[bytes], fmt: Literal["csv", "json"]) -> Snapshot:
         if fmt == "json":
             read_json(text, collector)
         else:
-            read_csv(text, collector)
+            read_csv(text, collector, columns)
     except UnicodeDecodeError as error:
         collector.error(0, "(file)", "", f"not UTF-8 text ({error.reason})")
     if not collector.errors and not collector.snapshot.customers:

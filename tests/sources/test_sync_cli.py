@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from bot.metrics import Metrics
 from bot.settings import Settings
-from bot.sync import build, sync_loop, sync_once
+from bot.sync import build, source_checks, sync_loop, sync_once
 from bot.sync_metrics import SourcesCollector
 from core.store import Store
 from tests.bot.test_cli import statusbot
@@ -56,10 +56,19 @@ def test_sync_exit_codes_and_doctor(tmp_path: Path, server: LocalServer) -> None
     assert failed.returncode == 3 and "HTTP 500" in failed.stderr
     assert server.seen[0].headers["Authorization"] == f"Bearer {TOKEN}"
     assert TOKEN not in failed.stdout + failed.stderr
-    doctor = statusbot("doctor", env=down)
-    assert "FIX data" in doctor.stdout and "failing (2 in a row)" in doctor.stdout
-    assert f"FIX source {server.url}/x.csv" in doctor.stdout and "HTTP 500" in doctor.stdout
-    assert TOKEN not in doctor.stdout + doctor.stderr
+    settings = Settings(
+        database_url=env["STATUSBOT_DATABASE_URL"],
+        sources=(server.url + "/x.csv",),
+        sources_allow_private=True,
+        sources_token=TOKEN,  # type: ignore[arg-type]
+    )
+    doctor = {name: (ok, detail) for name, ok, detail in source_checks(settings)}
+    assert doctor["data"][0] is False and "failing (2 in a row)" in doctor["data"][1]
+    assert doctor[f"source {server.url}/x.csv"] == (
+        False,
+        f"last success never; failing (1 in a row): {server.url}/x.csv: HTTP 500",
+    )
+    assert TOKEN not in str(doctor)
     nothing = statusbot("sync", env={**env, "STATUSBOT_SOURCES": ""})
     assert nothing.returncode == 2 and "STATUSBOT_SOURCES is not set" in nothing.stderr
     wrong = statusbot("sync", env={**env, "STATUSBOT_SOURCES": "ftp://x/y"})

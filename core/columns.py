@@ -30,6 +30,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+#: The canonical CSV columns (data-contract.md), in their order.
 FIELDS = (
     "customer_id",
     "customer_name",

@@ -23,7 +23,7 @@ from typing import IO, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from core.columns import DEFAULT_MAPPING, ColumnMapping
+from core.columns import DEFAULT_MAPPING, FIELDS, ColumnMapping
 from core.jsonstream import JsonArrayError, iter_json_array
 from core.models import (
     Customer,
@@ -45,17 +45,7 @@ from core.statuses import (
 #: Stop collecting after this many problems: the report stays readable.
 MAX_REPORTED_ERRORS = 1000
 
-CSV_COLUMNS = (
-    "customer_id",
-    "customer_name",
-    "subscription_id",
-    "subscription_kind",
-    "subscription_state",
-    "start_date",
-    "end_date",
-    "service",
-    "provisioning_status",
-)
+CSV_COLUMNS = FIELDS  # the canonical columns, in their order (core.columns names them)
 REQUIRED_COLUMNS = frozenset(CSV_COLUMNS) - {"subscription_state", "start_date", "end_date"}
 
 

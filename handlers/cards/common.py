@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from core.query import Query
 from core.statuses import Lang, ProvisioningStatus, SubscriptionStatus
@@ -45,6 +46,9 @@ MAX_BUTTONS = 5
 ROW_NAME_CHARS = 60
 
 Json = dict[str, Any]
+Item = TypeVar("Item")
+#: How ``fit_items`` degrades rows that do not fit: (name characters, selectable).
+FIT_STEPS = ((ROW_NAME_CHARS, True), (30, True), (12, True), (12, False))
 
 #: Adaptive Card colour per status: attention (red) and warning (orange) are the
 #: statuses that need someone to act (core.statuses ATTENTION_*), accent (blue)
@@ -75,6 +79,21 @@ DOT = "●"
 _MARKDOWN_PUNCTUATION = frozenset("\\`*_{}[]()#+-.!|~:")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A line above a card's title, e.g. the subscription a digest comes from.
+
+    ``text`` goes into a TextRun as is; ``markdown`` is the same line already
+    escaped for the fallback (the caller knows which parts are data).
+    """
+
+    text: str
+    markdown: str
+
+    def block(self) -> Json:
+        return text(self.text, size="small", weight="bolder", color="accent")
 
 
 def status_color(status: ProvisioningStatus | SubscriptionStatus) -> str:
@@ -239,6 +258,33 @@ def count_buttons(built: Any) -> int:
         for item in built:
             total += count_buttons(item)
     return total
+
+
+def fit_items(
+    head: list[Json],
+    items: Sequence[Item],
+    build: Callable[[Item, int, bool], Json],
+    tail: list[Json],
+    actions: list[Json],
+    lang: Lang,
+) -> Json:
+    """The card with one row per item if it fits under ``CARD_BUDGET``: ``build(item,
+    name_chars, selectable)`` is asked for shorter names, then (for absurdly long
+    ids in payloads) for rows without a selectAction, and as a last resort rows are
+    left out with a note. Realistic data never gets past the first step."""
+    rows: list[Json] = []
+    for name_chars, selectable in FIT_STEPS:
+        rows = [build(item, name_chars, selectable) for item in items]
+        built = card([*head, *rows, *tail], actions, lang=lang)
+        if card_size(built) <= CARD_BUDGET:
+            return built
+    while rows:
+        rows.pop()
+        note = text(t("rows_left_out", lang, count=len(items) - len(rows)), isSubtle=True)
+        built = card([*head, *rows, note, *tail], actions, lang=lang)
+        if card_size(built) <= CARD_BUDGET:
+            return built
+    return card(head, actions, lang=lang)
 
 
 def fit_markdown(lines: list[str], tail: list[str], note: str) -> str:

@@ -8,7 +8,7 @@ Export, Filter) under Webex's five.
 
 Size: a row is bounded (name cut to ``ROW_NAME_CHARS``, labels from the
 catalogue), so ten rows stay well under ``CARD_BUDGET`` whatever the data; if
-a card were still too big, ``fit_rows`` degrades it step by step (``_STEPS``).
+a card were still too big, ``fit_rows`` degrades it step by step (``common.fit_items``).
 The markdown fallback is cut at whole lines under Webex's limit.
 """
 
@@ -18,15 +18,14 @@ from core.query import Query
 from core.results import CustomerPage, CustomerRow
 from core.statuses import Lang
 from handlers.cards.common import (
-    CARD_BUDGET,
     ICON,
     ROW_NAME_CHARS,
     SEVERITY,
+    Heading,
     Json,
-    card,
-    card_size,
     customer_payload,
     escape_markdown,
+    fit_items,
     fit_markdown,
     list_payload,
     md,
@@ -44,7 +43,6 @@ from handlers.i18n import t
 from handlers.reply import Reply
 
 PAGE_SIZE = 10
-_STEPS = ((ROW_NAME_CHARS, True), (30, True), (12, True), (12, False))
 
 
 def page_count(total: int) -> int:
@@ -119,24 +117,12 @@ def fit_rows(
     actions: list[Json],
     lang: Lang,
 ) -> Json:
-    """The card with every row if it fits under ``CARD_BUDGET``: names are cut
-    shorter, then (for absurdly long ids) rows lose their selectAction (the
-    fallback's "customer NAME" still works), and as a last resort rows are left
-    out with a note. Realistic data never gets past the first step."""
-    for name_chars, selectable in _STEPS:
-        built_rows = [
-            customer_row(row, lang, name_chars=name_chars, selectable=selectable) for row in rows
-        ]
-        built = card([*head, *built_rows, *tail], actions, lang=lang)
-        if card_size(built) <= CARD_BUDGET:
-            return built
-    while built_rows:
-        built_rows.pop()
-        note = text(t("rows_left_out", lang, count=len(rows) - len(built_rows)), isSubtle=True)
-        built = card([*head, *built_rows, note, *tail], actions, lang=lang)
-        if card_size(built) <= CARD_BUDGET:
-            return built
-    return card(head, actions, lang=lang)
+    """The card with every customer row that fits under ``CARD_BUDGET`` (``fit_items``)."""
+
+    def build(row: CustomerRow, name_chars: int, selectable: bool) -> Json:
+        return customer_row(row, lang, name_chars=name_chars, selectable=selectable)
+
+    return fit_items(head, rows, build, tail, actions, lang)
 
 
 def markdown_row(row: CustomerRow, lang: Lang) -> str:
@@ -154,9 +140,16 @@ def markdown_row(row: CustomerRow, lang: Lang) -> str:
 
 
 def list_reply(
-    page: CustomerPage, query: Query, page_index: int, lang: Lang, *, notice: str | None = None
+    page: CustomerPage,
+    query: Query,
+    page_index: int,
+    lang: Lang,
+    *,
+    notice: str | None = None,
+    heading: Heading | None = None,
 ) -> Reply:
-    """The list card and its fallback for one page of matches."""
+    """The list card and its fallback for one page of matches (``heading``: a
+    digest's subscription line above the title)."""
     description = describe(query, page.total, lang)
     pages = page_count(page.total)
     first, last = page.offset + 1, page.offset + len(page.rows)
@@ -169,7 +162,8 @@ def list_reply(
         last=last,
         total=page.total,
     )
-    head = [text(description.title, size="medium", weight="bolder")]
+    head = [heading.block()] if heading else []
+    head.append(text(description.title, size="medium", weight="bolder"))
     head += [
         text(line, size="small", isSubtle=True, spacing="none") for line in description.conditions
     ]
@@ -192,12 +186,10 @@ def list_reply(
     )
     hint = [text(t("list_select_hint", lang), size="small", isSubtle=True)] if page.rows else []
     built = fit_rows(head, page.rows, hint, actions, lang)
-    return Reply(
-        markdown=_markdown(
-            page, describe(query, page.total, lang, markdown=True), lang, notice, page_line
-        ),
-        card=built,
+    markdown = _markdown(
+        page, describe(query, page.total, lang, markdown=True), lang, notice, page_line, heading
     )
+    return Reply(markdown=markdown, card=built)
 
 
 def _markdown(
@@ -206,9 +198,11 @@ def _markdown(
     lang: Lang,
     notice: str | None,
     page_line: str,
+    heading: Heading | None = None,
 ) -> str:
     """Catalogue sentences (parameters already escaped) and escaped names."""
-    head = [f"**{description.title}**", *description.conditions]
+    head = [f"**{heading.markdown}**"] if heading else []
+    head += [f"**{description.title}**", *description.conditions]
     if notice:
         head.append(escape_markdown(notice))
     if not page.rows:

@@ -13,6 +13,7 @@ from core.results import Summary
 from core.statuses import Lang, ProvisioningStatus, SubscriptionStatus
 from handlers.cards.common import (
     ICON,
+    Heading,
     Json,
     card,
     escape_markdown,
@@ -54,17 +55,21 @@ def _count_row(
     }
 
 
-def summary_reply(summary: Summary, lang: Lang) -> Reply:
+def summary_reply(summary: Summary, lang: Lang, *, heading: Heading | None = None) -> Reply:
+    """The summary card (``heading``: a digest's subscription line above the title)."""
+    top = [heading.block()] if heading else []
+    top_md = f"**{heading.markdown}**\n\n" if heading else ""
     title = t("summary_title", lang, count=summary.total)
     if summary.total == 0:
         empty = t("summary_empty", lang)
         return Reply(
-            markdown=f"**{escape_markdown(title)}**\n\n{escape_markdown(empty)}",
-            card=card([text(title, size="large", weight="bolder"), text(empty)], lang=lang),
+            markdown=f"{top_md}**{escape_markdown(title)}**\n\n{escape_markdown(empty)}",
+            card=card([*top, text(title, size="large", weight="bolder"), text(empty)], lang=lang),
         )
     attention = t("summary_attention", lang, count=summary.needing_attention)
     attention_query = Query(needing_attention=True)
     body: list[Json] = [
+        *top,
         text(title, size="large", weight="bolder"),
         {
             "type": "Container",
@@ -90,7 +95,8 @@ def summary_reply(summary: Summary, lang: Lang) -> Reply:
         submit(t("action_filter", lang), payload("filter")),
     ]
     return Reply(
-        markdown=_markdown(summary, title, attention, lang), card=card(body, actions, lang=lang)
+        markdown=top_md + _markdown(summary, title, attention, lang),
+        card=card(body, actions, lang=lang),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.i18n.plural import Entry, Plural
+from handlers.i18n.proactive_en import CATALOGUE as PROACTIVE
 
 CATALOGUE: dict[str, Entry] = {
     # -- lists ------------------------------------------------------------------
@@ -178,4 +179,6 @@ CATALOGUE: dict[str, Entry] = {
         "Sorry, something went wrong on my side and I couldn't answer. "
         "Please try again in a minute."
     ),
+    # -- proactive posts and their commands (proactive_en.py) --------------------
+    **PROACTIVE,
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.i18n.plural import Entry, Plural
+from handlers.i18n.proactive_sv import CATALOGUE as PROACTIVE
 
 CATALOGUE: dict[str, Entry] = {
     # -- lists ------------------------------------------------------------------
@@ -173,4 +174,6 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "leaving": "Jag lämnar det här utrymmet, eftersom jag lades till av någon jag inte känner.",
     "failed": "Tyvärr gick något fel hos mig och jag kunde inte svara. Försök igen om en minut.",
+    # -- proactive posts and their commands (proactive_sv.py) --------------------
+    **PROACTIVE,
 }

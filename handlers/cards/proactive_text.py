@@ -21,7 +21,7 @@ from handlers.i18n import t
 from handlers.timezones import zone_info
 
 #: Outcomes the engine records (README "Shared decisions"); anything else shows as "—".
-OUTCOMES = frozenset({"sent", "nothing", "withheld", "failed", "unknown"})
+OUTCOMES = frozenset({"sent", "nothing", "withheld", "failed", "unknown", "missed"})
 
 
 def weekday_name(weekday: int, lang: Lang) -> str:

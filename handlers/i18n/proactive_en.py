@@ -30,6 +30,10 @@ CATALOGUE: dict[str, Entry] = {
     "alert_change": "{dimension}: {old} → {new}",
     "alert_new": "New customer",
     "alert_gone": "No longer in the data",
+    "alert_batch_gone": (
+        "That alert is no longer kept, or alerts are off here. Type “subscriptions” to see "
+        "what this space gets."
+    ),
     "alert_hint": "Type “alerts off” to stop alerts, or “subscriptions” to see them.",
     # -- subscriptions card ---------------------------------------------------------------
     "subs_title": "Digests and alerts in this space",
@@ -50,13 +54,20 @@ CATALOGUE: dict[str, Entry] = {
     "outcome_withheld": "withheld: someone in this space may not see customer data",
     "outcome_failed": "failed",
     "outcome_unknown": "may not have arrived",
+    "outcome_missed": "missed while the scheduler was down",
     "outcome_other": "—",
     # -- command replies -------------------------------------------------------------------
+    "proactive_needs_space": (
+        "Digests and alerts belong to a Webex space: ask me there, and I post in that space."
+    ),
     "alerts_on": "Alerts are on ({number}): I post here when customers move into: {question}.",
     "alerts_off": "Alerts are off in this space.",
     "alerts_were_off": "Alerts were not on in this space.",
     "subscribed": "Subscribed ({number}): {heading}. First run: {when}.",
-    "unsubscribed": "Stopped {number}: {what}.",
+    "unsubscribed": "Stopped: {what}.",
+    "unsubscribe_usage": (
+        "Type “unsubscribe N” with a number from “subscriptions”, or “unsubscribe all”."
+    ),
     "unsubscribe_missing": (
         "There is no number {number} in this space. Type “subscriptions” to see what there is."
     ),

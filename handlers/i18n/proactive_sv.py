@@ -29,6 +29,10 @@ CATALOGUE: dict[str, Entry] = {
     "alert_change": "{dimension}: {old} → {new}",
     "alert_new": "Ny kund",
     "alert_gone": "Finns inte längre i datan",
+    "alert_batch_gone": (
+        "Den aviseringen sparas inte längre, eller så är aviseringar avstängda här. Skriv "
+        "”prenumerationer” för att se vad utrymmet får."
+    ),
     "alert_hint": (
         "Skriv ”aviseringar av” för att stänga av dem, eller ”prenumerationer” för att se dem."
     ),
@@ -54,13 +58,21 @@ CATALOGUE: dict[str, Entry] = {
     "outcome_withheld": "stoppad: någon i utrymmet får inte se kunddata",
     "outcome_failed": "misslyckades",
     "outcome_unknown": "kom kanske inte fram",
+    "outcome_missed": "missad medan schemaläggaren låg nere",
     "outcome_other": "—",
     # -- svar på kommandon ----------------------------------------------------------------
+    "proactive_needs_space": (
+        "Utskick och aviseringar hör till ett Webex-utrymme: fråga mig där, så skriver jag där."
+    ),
     "alerts_on": ("Aviseringar är på ({number}): jag skriver här när kunder hamnar i: {question}."),
     "alerts_off": "Aviseringar är avstängda i det här utrymmet.",
     "alerts_were_off": "Aviseringar var inte på i det här utrymmet.",
     "subscribed": "Prenumeration startad ({number}): {heading}. Första körningen: {when}.",
-    "unsubscribed": "Avslutade {number}: {what}.",
+    "unsubscribed": "Avslutat: {what}.",
+    "unsubscribe_usage": (
+        "Skriv ”avsluta prenumeration N” med ett nummer från ”prenumerationer”, eller "
+        "”avsluta alla prenumerationer”."
+    ),
     "unsubscribe_missing": (
         "Det finns inget nummer {number} i det här utrymmet. Skriv ”prenumerationer” för att "
         "se vad som finns."

@@ -267,11 +267,14 @@ def fit_items(
     tail: list[Json],
     actions: list[Json],
     lang: Lang,
+    *,
+    left_out: str = "rows_left_out",
 ) -> Json:
     """The card with one row per item if it fits under ``CARD_BUDGET``: ``build(item,
     name_chars, selectable)`` is asked for shorter names, then (for absurdly long
     ids in payloads) for rows without a selectAction, and as a last resort rows are
-    left out with a note. Realistic data never gets past the first step."""
+    left out with a note (the catalogue's ``left_out`` sentence, with their count).
+    Realistic data never gets past the first step."""
     rows: list[Json] = []
     for name_chars, selectable in FIT_STEPS:
         rows = [build(item, name_chars, selectable) for item in items]
@@ -280,7 +283,7 @@ def fit_items(
             return built
     while rows:
         rows.pop()
-        note = text(t("rows_left_out", lang, count=len(items) - len(rows)), isSubtle=True)
+        note = text(t(left_out, lang, count=len(items) - len(rows)), isSubtle=True)
         built = card([*head, *rows, note, *tail], actions, lang=lang)
         if card_size(built) <= CARD_BUDGET:
             return built

@@ -6,8 +6,14 @@ to report", "withheld …"). A row's Unsubscribe is a selectAction on its own
 column, not a card button: Webex allows five buttons per card, a space may have
 more rows. Its payload carries only the number; the space is the one the
 submission comes from (never a room id from the payload), and the submission is
-validated like every other (``handlers.submissions``). More than
-``SUBS_PAGE_SIZE`` rows are paged with Previous/Next.
+validated like every other (``handlers.submissions``).
+
+A space holds at most ``MAX_ITEMS`` digests (the subscribe command refuses more),
+so one card shows them all without paging; question labels are cut at
+``LABEL_CHARS``, and shorter when the card would be too big (``fit_items``'s
+steps). Should rows still not fit (items added by two processes at
+once, absurd filters), the card says how many it left out and the markdown
+fallback lists every one.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from handlers.cards.common import (
     fit_markdown,
     md,
     payload,
+    shorten,
     submit,
     text,
 )
@@ -37,9 +44,12 @@ from handlers.cards.proactive_text import (
 from handlers.i18n import t
 from handlers.reply import Reply
 
-__all__ = ["SUBS_PAGE_SIZE", "subscriptions_payload", "subscriptions_reply", "unsubscribe_payload"]
+__all__ = ["MAX_ITEMS", "MAX_NUMBER", "item_title", "subscriptions_reply", "unsubscribe_payload"]
 
-SUBS_PAGE_SIZE = 10
+#: Digests one space may have (the subscribe command refuses more).
+MAX_ITEMS = 15
+#: Longest question label on a row (a filter on a long name).
+LABEL_CHARS = 80
 #: Short numbers are small; a bigger one in a payload is refused as tampered.
 MAX_NUMBER = 1_000_000
 
@@ -50,11 +60,9 @@ def unsubscribe_payload(number: int) -> Json:
     return payload("unsubscribe", number=number)
 
 
-def subscriptions_payload(page: int = 0) -> Json:
-    return payload("subscriptions", page=page)
-
-
-def item_title(item: Item, lang: Lang, *, markdown: bool = False) -> str:
+def item_title(
+    item: Item, lang: Lang, *, markdown: bool = False, label_chars: int = LABEL_CHARS
+) -> str:
     """ "2. Daily · Needing attention · 08:00" or "1. Alerts · Needing attention"."""
     if isinstance(item, Digest):
         return t(
@@ -62,11 +70,18 @@ def item_title(item: Item, lang: Lang, *, markdown: bool = False) -> str:
             lang,
             number=item.number,
             schedule=schedule_label(item.schedule, lang),
-            question=question_label(item.question, lang, markdown=markdown),
+            question=_label(question_label(item.question, lang), markdown, label_chars),
             time=item.schedule.at.strftime("%H:%M"),
         )
-    question = query_label(item.query, lang, markdown=markdown)
+    question = _label(query_label(item.query, lang), markdown, label_chars)
     return t("subs_alerts", lang, number=item.number, question=question)
+
+
+def _label(label: str, markdown: bool, chars: int) -> str:
+    """A question label cut to ``chars``, escaped for markdown if asked (it may quote
+    a typed name)."""
+    short = shorten(label, chars)
+    return escape_markdown(short) if markdown else short
 
 
 def item_runs(item: Item, zone: str, lang: Lang) -> list[str]:
@@ -78,8 +93,8 @@ def item_runs(item: Item, zone: str, lang: Lang) -> list[str]:
     return lines
 
 
-def subscriptions_reply(items: Sequence[Item], zone: str, lang: Lang, *, page: int = 0) -> Reply:
-    """The card for ``items`` (one space's), by number; a page past the end shows the last."""
+def subscriptions_reply(items: Sequence[Item], zone: str, lang: Lang) -> Reply:
+    """The card for ``items`` (one space's), by number."""
     ordered = sorted(items, key=lambda item: item.number)
     title = t("subs_title", lang)
     if not ordered:
@@ -88,33 +103,23 @@ def subscriptions_reply(items: Sequence[Item], zone: str, lang: Lang, *, page: i
             markdown=f"**{escape_markdown(title)}**\n\n{md('subs_empty', lang)}",
             card=card([text(title, size="medium", weight="bolder"), text(empty)], lang=lang),
         )
-    pages = max(1, -(-len(ordered) // SUBS_PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    shown = ordered[page * SUBS_PAGE_SIZE : (page + 1) * SUBS_PAGE_SIZE]
     head = [
         text(title, size="medium", weight="bolder"),
         text(t("subs_zone", lang, zone=zone), size="small", isSubtle=True, spacing="none"),
     ]
-    actions: list[Json] = []
-    if page > 0:
-        actions.append(submit(t("action_previous", lang), subscriptions_payload(page - 1)))
-    if page + 1 < pages:
-        actions.append(submit(t("action_next", lang), subscriptions_payload(page + 1)))
 
     def build(item: Item, name_chars: int, selectable: bool) -> Json:
-        del name_chars, selectable  # rows hold no names; every row keeps its Unsubscribe
-        return _row(item, zone, lang)
+        del selectable  # every row keeps its Unsubscribe: it is what the row is for
+        return _row(item, zone, lang, name_chars)
 
-    built = fit_items(head, shown, build, [], actions, lang)
-    return Reply(markdown=_markdown(shown, title, zone, lang), card=built)
+    built = fit_items(head, ordered, build, [], [], lang, left_out="subs_left_out")
+    return Reply(markdown=_markdown(ordered, title, zone, lang), card=built)
 
 
-def _row(item: Item, zone: str, lang: Lang) -> Json:
-    lines = [text(item_title(item, lang), weight="bolder")]
-    lines += [
-        text(line, size="small", isSubtle=True, spacing="none")
-        for line in item_runs(item, zone, lang)
-    ]
+def _row(item: Item, zone: str, lang: Lang, label_chars: int) -> Json:
+    lines = [text(item_title(item, lang, label_chars=label_chars), weight="bolder")]
+    runs = " · ".join(item_runs(item, zone, lang))
+    lines.append(text(runs, size="small", isSubtle=True, spacing="none"))
     unsubscribe = t("action_unsubscribe", lang)
     return {
         "type": "ColumnSet",

@@ -48,6 +48,14 @@ CATALOGUE: dict[str, Entry] = {
     "subs_last": "Last run: {when}, {outcome}",
     "subs_never": "Not run yet",
     "subs_md_hint": "To stop one, type “unsubscribe N”; to try a digest now, “send N now”.",
+    "subs_left_out": Plural(
+        "{count} more did not fit on this card; the text version lists them.",
+        "{count} more did not fit on this card; the text version lists them.",
+    ),
+    "subscribe_full": (
+        "This space already has {count} digests, the most it can have. Stop one first "
+        "(“unsubscribe N”)."
+    ),
     "action_unsubscribe": "Unsubscribe",
     "outcome_sent": "sent",
     "outcome_nothing": "nothing to report",

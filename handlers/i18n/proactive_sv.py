@@ -52,6 +52,14 @@ CATALOGUE: dict[str, Entry] = {
         "Skriv ”avsluta prenumeration N” för att stoppa en, eller ”skicka N nu” för att "
         "prova ett utskick direkt."
     ),
+    "subs_left_out": Plural(
+        "{count} till fick inte plats på kortet; textversionen listar dem.",
+        "{count} till fick inte plats på kortet; textversionen listar dem.",
+    ),
+    "subscribe_full": (
+        "Det här utrymmet har redan {count} utskick, så många det kan ha. Avsluta ett först "
+        "(”avsluta prenumeration N”)."
+    ),
     "action_unsubscribe": "Avsluta",
     "outcome_sent": "skickad",
     "outcome_nothing": "inget att rapportera",

@@ -24,7 +24,7 @@ from handlers.cards.common import (
     text_size,
 )
 from handlers.cards.digest_card import digest_reply
-from handlers.cards.subscriptions_card import subscriptions_reply
+from handlers.cards.subscriptions_card import MAX_ITEMS, subscriptions_reply
 from handlers.reply import Reply
 from tests.cardcheck import samples
 from tests.cardcheck.runner import Check, cardcheck  # noqa: F401  (fixture)
@@ -118,8 +118,8 @@ def proactive_replies() -> dict[str, Reply]:
             replies[f"digest-{label}-{lang}"] = built
         replies[f"subs-{lang}"] = subscriptions_reply(mixed_items(), ZONE, lang)
         replies[f"subs-empty-{lang}"] = subscriptions_reply([], ZONE, lang)
-        lots = [digest(n) for n in range(1, 26)]
-        replies[f"subs-page-2-{lang}"] = subscriptions_reply(lots, ZONE, lang, page=1)
+        lots = [digest(n) for n in range(1, MAX_ITEMS + 1)]
+        replies[f"subs-full-{lang}"] = subscriptions_reply(lots, ZONE, lang)
     return replies
 
 
@@ -316,9 +316,9 @@ def test_subscriptions_card_lists_each_item_with_its_unsubscribe() -> None:
     assert "2. Daily · Needing attention · 08:00" in texts
     assert "3. Every Monday · Summary · 09:00" in texts
     assert "4. Weekdays · Name contains “Evil <@all> Corp” · 07:30" in texts
-    assert "Next run: 2026-11-28 08:00" in texts  # 07:00 UTC, in the space's zone
-    assert "Last run: 2026-11-27 08:05, nothing to report" in texts
-    assert "Not run yet" in texts
+    assert "Next run: 2026-11-28 08:00 · Not run yet" in texts  # 07:00 UTC, in Stockholm
+    assert "Next run: 2026-11-28 08:00 · Last run: 2026-11-27 08:05, nothing to report" in texts
+    assert "Last run: 2026-11-27 08:05, sent" in texts
     assert "Times are in Europe/Stockholm. Type “timezone ZONE” to change it." in texts
     assert count_buttons(reply.card) == 0
 
@@ -332,20 +332,31 @@ def test_subscriptions_markdown_in_swedish() -> None:
     assert "avsluta prenumeration N" in reply.markdown
 
 
-def test_many_subscriptions_are_paged() -> None:
-    lots = [digest(n) for n in range(1, 26)]
-    reply = subscriptions_reply(lots, ZONE, "en", page=1)
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_full_space_fits_one_card_and_the_text_lists_every_item(lang: Lang) -> None:
+    named = Query(name="Åre Skidskola och Fjällturism Aktiebolag", kind="trial")
+    items: list[Digest | AlertRule] = [
+        digest(n, DigestQuestion("list", named), last_outcome="withheld")
+        for n in range(2, MAX_ITEMS + 2)
+    ]
+    items.append(rule(1, named))
+    reply = subscriptions_reply(items, ZONE, lang)
+    within_limits(reply)
     assert reply.card is not None
-    assert [a["data"] for a in reply.card["actions"]] == [
-        {"statusbot": 1, "action": "subscriptions", "page": 0},
-        {"statusbot": 1, "action": "subscriptions", "page": 2},
-    ]
-    numbers = [
-        row["columns"][1]["selectAction"]["data"]["number"]
-        for row in reply.card["body"]
-        if row["type"] == "ColumnSet"
-    ]
-    assert numbers == list(range(11, 21))
+    rows = [row for row in reply.card["body"] if row["type"] == "ColumnSet"]
+    assert len(rows) == MAX_ITEMS + 1
+    for number in range(1, MAX_ITEMS + 2):
+        assert f"**{number}. " in reply.markdown
+
+
+def test_rows_that_cannot_fit_are_counted() -> None:
+    items = [digest(n, DigestQuestion("list", Query(name="x" * 100))) for n in range(1, 80)]
+    reply = subscriptions_reply(items, ZONE, "sv")
+    within_limits(reply)
+    texts = [run["text"] for run in _runs(reply.card)]
+    assert any(
+        text.endswith("till fick inte plats på kortet; textversionen listar dem.") for text in texts
+    )
 
 
 def test_no_subscriptions_says_how_to_start_one() -> None:

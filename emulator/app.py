@@ -22,6 +22,7 @@ from emulator.api.messages import messages_blueprint
 from emulator.api.people import people_blueprint
 from emulator.api.rooms import rooms_blueprint
 from emulator.api.webhooks import webhooks_blueprint
+from emulator.api.wholesale import wholesale_blueprint
 from emulator.config import EmulatorConfig
 from emulator.context import EmulatorContext
 from emulator.delivery import Dispatcher
@@ -112,6 +113,7 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
         contents_blueprint,
         attachment_actions_blueprint,
         webhooks_blueprint,
+        wholesale_blueprint,
         admin_blueprint,
         playground_blueprint,
     ):

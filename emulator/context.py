@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from emulator.config import EmulatorConfig
 from emulator.delivery import Dispatcher
 from emulator.events import Event, EventBus
 from emulator.faults import FaultInjector
 from emulator.store import Store
+from emulator.wholesale import WholesaleBook
 
 
 @dataclass
@@ -18,6 +19,7 @@ class EmulatorContext:
     bus: EventBus
     dispatcher: Dispatcher
     faults: FaultInjector
+    wholesale: WholesaleBook = field(default_factory=WholesaleBook)
 
     def publish(self, event: Event) -> Event:
         """Log and deliver ``event``; call it with ``store.lock`` held."""
@@ -29,3 +31,4 @@ class EmulatorContext:
             self.store.reset()
             self.dispatcher.clear()
             self.bus.log.clear()
+        self.wholesale.clear()

@@ -30,6 +30,7 @@ class ApiFault:
     count: int | None = None
     percent: float = 100.0
     token: str | None = None  # only calls made with this bearer token (limits are per user)
+    skip: int = 0  # let this many matching calls through first (a fault mid-way through paging)
     hits: int = 0
 
 
@@ -88,6 +89,7 @@ def api_fault_from(spec: JsonDict) -> ApiFault:
         count=_number(spec, "count", int, 1, 1_000_000),
         percent=_pct(spec),
         token=str(spec["token"]) if spec.get("token") else None,
+        skip=_number(spec, "skip", int, 0, 1_000_000) or 0,
     )
 
 
@@ -147,6 +149,9 @@ class FaultInjector:
                 if rule.token is not None and rule.token != token:
                     continue
                 if not fnmatchcase(path, rule.path) or not self._fires(rule):
+                    continue
+                if rule.skip > 0:
+                    rule.skip -= 1
                     continue
                 self._use(self._api, rule)
                 return rule

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.store import Store
+from emulator.server import EmulatorConfig, ServerHandle, run_in_thread
 from tests.sources.http_support import LocalServer, serve
 
 
@@ -37,3 +38,16 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+@pytest.fixture
+def emulator() -> Iterator[ServerHandle]:
+    handle = run_in_thread(
+        EmulatorConfig(users=(("alice@example.com", "ALICE_TOKEN"),), random_seed=7),
+        "127.0.0.1",
+        0,
+    )
+    try:
+        yield handle
+    finally:
+        handle.stop()

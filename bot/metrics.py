@@ -34,14 +34,21 @@ class Metrics:
         )
         self.replies = Counter(
             "statusbot_replies",
-            "Events worked on by outcome: sent, failed, refused, ignored, unknown.",
+            "Events worked on by outcome: sent, failed, refused, retracted, ignored, unknown.",
             ["outcome"],
             registry=self.registry,
         )
         self.refusals = Counter(
             "statusbot_access_refused",
-            "Questions refused because the asker or a member of the space is not allowed.",
+            "Refusals by reason: asker_not_allowed, member_not_allowed, outsider_space, "
+            "retraction (someone not allowed joined a space with customer data).",
             ["reason"],
+            registry=self.registry,
+        )
+        self.retracted = Counter(
+            "statusbot_retracted_messages",
+            "Data-bearing messages the bot deleted because someone not allowed joined "
+            "their space (bot.retraction).",
             registry=self.registry,
         )
         self.receive_seconds = Histogram(

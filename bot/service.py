@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from bot.access import AccessPolicy
 from bot.inbox import Inbox
 from bot.metrics import Metrics
+from bot.retraction import DataPosts, Retractor
 from bot.settings import WORKER_NEEDS, Settings
 from bot.sync_metrics import SourcesCollector
 from bot.webex import RetryPolicy, WebexClient
@@ -70,6 +71,10 @@ def build_service(
     inbox = Inbox.open(settings.database_url, lease=settings.inbox_lease_seconds)
     metrics = Metrics()
     metrics.share(SourcesCollector(store.engine))  # sync outcomes (issue 9)
+    posts = DataPosts.open(
+        inbox.engine, clock=inbox.clock, window=timedelta(days=settings.retract_window_days)
+    )
+    retraction = Retractor(posts, webex, policy, metrics, enabled=settings.retract_on_outsider_join)
     responder = Responder(
         inbox=inbox,
         store=store,
@@ -81,6 +86,7 @@ def build_service(
         today=today or settings.today_date,
         leave_outsider_spaces=settings.leave_outsider_spaces,
         default_lang=settings.language,
+        retraction=retraction,
     )
     workers = WorkerPool(
         inbox,

@@ -31,6 +31,7 @@ from typing import Any
 from bot.access import AccessPolicy, Person, Verdict
 from bot.inbox import Inbox, InboxEvent
 from bot.metrics import Metrics
+from bot.retraction import Retractor
 from bot.webex import WebexClient, WebexError, fit_text
 from bot.webex_models import BotIdentity
 from core.statuses import Lang
@@ -64,6 +65,7 @@ class Responder:
     today: Callable[[], date]
     leave_outsider_spaces: bool = False
     default_lang: Lang = "en"
+    retraction: Retractor | None = None  # takes data back when an outsider joins
 
     # -- dispatch ------------------------------------------------------------------
 
@@ -150,6 +152,10 @@ class Responder:
 
     def _joined(self, event: InboxEvent) -> str:
         room_id = event.room_id or str(event.data.get("roomId", ""))
+        others = event.person_id != self.identity.id and self.retraction is not None
+        if others and self.retraction and self.retraction.joined(event.id, event.data):
+            notice = notices.retracted(self._space_lang(room_id))  # data taken back: say why
+            return self._answer(event, room_id, notice, None, "retracted")
         if event.person_id != self.identity.id or event.data.get("roomType") == "direct":
             # someone else joined; or a 1:1 began, whose first message gets the answer
             self.inbox.finish(event.id, "ignored")
@@ -231,7 +237,7 @@ class Responder:
             log.error("event %s: reply failed: %s", event.id, error.reason)
             self.inbox.finish(event.id, outcome, reply_state="failed", error=error.reason)
             return "failed"
-        self.inbox.finish(event.id, outcome, reply_state="sent", message_id=message_id)
+        self._sent(event, room_id, message_id, outcome)
         waited = (self.inbox.clock() - event.received_at).total_seconds()
         self.metrics.reply_seconds.observe(max(0.0, waited))
         return outcome
@@ -244,8 +250,17 @@ class Responder:
         except WebexError as error:
             self.inbox.finish(event.id, outcome, reply_state="failed", error=error.reason)
             return "failed"
-        self.inbox.finish(event.id, outcome, reply_state="sent", message_id=message_id)
+        self._sent(event, room_id, message_id, outcome)
         return outcome
+
+    def _sent(self, event: InboxEvent, room_id: str, message_id: str, outcome: str) -> None:
+        """Record the reply as sent; an answer to a question or a card may carry customer
+        data, so the retraction remembers it (greetings and notices carry none)."""
+        self.inbox.finish(event.id, outcome, reply_state="sent", message_id=message_id)
+        answered = outcome in ("sent", "answered")
+        data_bearing = answered and event.resource in ("messages", "attachmentActions")
+        if data_bearing and self.retraction is not None:
+            self.retraction.posts.record(room_id, message_id)
 
     def _settle(self, event: InboxEvent, room_id: str, print_: str) -> str | None:
         """After a crash mid-send: was the reply posted? None means post it now."""
@@ -271,7 +286,7 @@ class Responder:
             # an identical answer to an identical question may be there too: each
             # posted message settles one event only
             if same and not self.inbox.is_recorded_reply(message.id):
-                self.inbox.finish(event.id, "answered", reply_state="sent", message_id=message.id)
+                self._sent(event, room_id, message.id, "answered")
                 return "sent"
         return None
 

@@ -26,6 +26,12 @@ def refusal(lang: Lang, *, space: bool) -> Reply:
     return _notice("refused_space" if space else "refused_asker", lang)
 
 
+def retracted(lang: Lang) -> Reply:
+    """Why the bot deleted its earlier answers here (bot.retraction); no data, no count,
+    so a retried notice is the same message."""
+    return _notice("retracted", lang)
+
+
 def greeting(manifest: Manifest, lang: Lang) -> Reply:
     """Posted when the bot joins a space: who it is, then what it can do."""
     help_card = help_reply(manifest, lang)

@@ -166,6 +166,12 @@ CATALOGUE: dict[str, Entry] = {
         "Sorry, I can't share customer information in this space: everyone who can read it "
         "must be allowed to see it, and someone here is not. Ask me in a 1:1 space instead."
     ),
+    "retracted": (
+        "Someone who isn't allowed to see customer information joined this space, so I "
+        "deleted my earlier answers here that contained it (notifications already shown "
+        "on phones and computers can't be taken back). To get answers again, ask me in a "
+        "1:1 space, or remove whoever isn't allowed from this space and ask again."
+    ),
     "greeting": (
         "Hi, I'm {name}. I tell you the provisioning and subscription status of your "
         "customers, as Partner Hub does."

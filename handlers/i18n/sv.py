@@ -164,6 +164,13 @@ CATALOGUE: dict[str, Entry] = {
         "Tyvärr kan jag inte dela kundinformation i det här utrymmet: alla som kan läsa det "
         "måste ha behörighet, och någon här har inte det. Fråga mig i ett 1:1-utrymme i stället."
     ),
+    "retracted": (
+        "Någon som inte har behörighet att se kundinformation har gått med i det här "
+        "utrymmet, så jag har tagit bort mina tidigare svar här som innehöll sådan "
+        "information (aviseringar som redan visats på telefoner och datorer går inte att "
+        "ta tillbaka). Fråga mig i ett 1:1-utrymme för att få svar igen, eller ta bort den "
+        "som saknar behörighet från utrymmet och fråga sedan igen."
+    ),
     "greeting": (
         "Hej, jag heter {name}. Jag berättar om dina kunders tillhandahållande- och "
         "prenumerationsstatus, precis som Partner Hub."

@@ -254,13 +254,14 @@ class Responder:
         return outcome
 
     def _sent(self, event: InboxEvent, room_id: str, message_id: str, outcome: str) -> None:
-        """Record the reply as sent; an answer to a question or a card may carry customer
-        data, so the retraction remembers it (greetings and notices carry none)."""
-        self.inbox.finish(event.id, outcome, reply_state="sent", message_id=message_id)
+        """Record the reply as sent. An answer to a question or a card may carry customer
+        data, so the retraction remembers it first (greetings and notices carry none): a
+        crash in between leaves a message remembered, never one forgotten."""
         answered = outcome in ("sent", "answered")
         data_bearing = answered and event.resource in ("messages", "attachmentActions")
         if data_bearing and self.retraction is not None:
             self.retraction.posts.record(room_id, message_id)
+        self.inbox.finish(event.id, outcome, reply_state="sent", message_id=message_id)
 
     def _settle(self, event: InboxEvent, room_id: str, print_: str) -> str | None:
         """After a crash mid-send: was the reply posted? None means post it now."""

@@ -9,7 +9,6 @@ the emulator over HTTP with the real SDK and real signatures.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,16 +24,6 @@ MENTION = f"<@personEmail:{BOT_EMAIL}|Statusbot>"
 CUSTOMER = "Göteborgs Energi"  # in the bundled sample's 30-day list
 NOTICE_EN = "joined this space, so I deleted my earlier answers"
 NOTICE_SV = "har gått med i det här utrymmet, så jag har tagit bort"
-
-
-@pytest.fixture
-def stack(database_url: str) -> Iterator[Stack]:
-    running = start_stack(database_url)
-    try:
-        yield running
-    finally:
-        running.bot.stop()
-        running.emulator.stop()
 
 
 def team_space(stack: Stack) -> str:

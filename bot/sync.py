@@ -23,7 +23,7 @@ from core.sources.config import SourceConfigError, SourceOptions, build_sources
 from core.sources.sync import SyncReport, sync_all
 from core.store import Store
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("statusbot.sync")
 
 EXIT_OK, EXIT_BAD_DATA, EXIT_SETTINGS, EXIT_UNAVAILABLE = 0, 1, 2, 3
 

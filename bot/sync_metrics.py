@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from core.sources import state
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("statusbot.sync")
 
 
 class SourcesCollector(Collector):

@@ -26,7 +26,7 @@ from core.sources.base import Source, SourceError, SourceNotReady
 from core.sources.combine import combine
 from core.store import Store
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("statusbot.sources")
 
 DEFAULT_INTERVAL = timedelta(minutes=15)
 FIRST_RETRY = timedelta(seconds=30)

@@ -3,16 +3,18 @@ and the sync loop and /metrics in process."""
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from prometheus_client import generate_latest
 from werkzeug.wrappers import Response
 
 from bot.metrics import Metrics
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.sync import build, source_checks, sync_loop, sync_once
 from bot.sync_metrics import SourcesCollector
 from core.store import Store
@@ -115,3 +117,32 @@ def test_metrics_count_failures_from_the_store(tmp_path: Path, server: LocalServ
     text = generate_latest(metrics.registry).decode()
     assert f'statusbot_source_failures_total{{source="{server.url}/x"}} 2.0' in text
     assert 'statusbot_source_failures_in_a_row{source="(snapshot)"} 2.0' in text
+
+
+def test_wholesale_needs_its_own_token() -> None:
+    with pytest.raises(SettingsError, match="STATUSBOT_WHOLESALE_TOKEN"):
+        build(Settings(sources=("wholesale",)))
+    built = build(Settings(sources=("wholesale",), wholesale_token="ADMIN"))  # type: ignore[arg-type]
+    assert [source.kind for source in built] == ["wholesale"]
+    assert "ADMIN" not in built[0].name
+
+
+def test_logs_name_the_source_and_reason_never_the_token_or_data(
+    tmp_path: Path, server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.routes["/x"] = lambda request: Response(
+        export(ACME, row("c-2", "Secret Customer AB", kind="gift"))
+    )
+    settings = Settings(
+        sources=(server.url + "/x?key=hidden",),
+        sources_allow_private=True,
+        sources_token=TOKEN,  # type: ignore[arg-type]
+    )
+    store = Store.open(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    with caplog.at_level(logging.DEBUG, logger="statusbot"):  # what the bot's logs carry
+        report = sync_once(settings, store, build(settings), datetime(2026, 11, 30, tzinfo=UTC))
+    assert report.invalid and "'gift'" in report.errors[0].report()
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert f"source {server.url}/x failed (1 in a row): not applied" in logged
+    for secret in (TOKEN, "hidden", "Secret Customer AB", "gift"):
+        assert secret not in logged

@@ -26,18 +26,19 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.cli import answer_json  # noqa: E402
 from core.classify import customer_status  # noqa: E402
 from core.query import Query, customer_matches  # noqa: E402
 from core.sample import SAMPLE_TODAY  # noqa: E402
 from core.store import Store  # noqa: E402
+from handlers.context import Context  # noqa: E402
 from handlers.grammar import parse  # noqa: E402
+from handlers.registry import as_json  # noqa: E402
 
 EXAMPLES = (
     "show expiring in 30 days",
@@ -109,12 +110,13 @@ def main() -> int:
         )
         print("|---|---:|---:|---:|---:|")
         ratios = []
+        context = Context(store=store, lang="en", today=today, now=datetime.now(UTC))
         for text in EXAMPLES:
             fast = _median(
-                lambda text=text: answer_json(parse(text, today=today).command, store, today),
+                lambda text=text: as_json(parse(text, today=today).command, context),
                 args.repeat,
             )
-            answer = json.loads(answer_json(parse(text, today=today).command, store, today))
+            answer = json.loads(as_json(parse(text, today=today).command, context))
             naive = _median(lambda text=text: _naive(text, store, today), args.baseline_repeat)
             ratios.append(naive / fast)
             print(

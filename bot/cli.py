@@ -11,9 +11,8 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 from bot.settings import Settings, SettingsError, load_settings
 from core.snapshot import SnapshotInvalid, read_snapshot
@@ -108,8 +107,9 @@ def _store(settings: Settings) -> Store:
 
 def _ask(args: argparse.Namespace) -> int:
     from core.sample import SAMPLE_TODAY, bundled_sample_path
-    from handlers.commands import handle
+    from handlers.context import Context
     from handlers.grammar import parse
+    from handlers.registry import as_json, handle
 
     settings = load_settings()
     if args.sample:
@@ -133,10 +133,12 @@ def _ask(args: argparse.Namespace) -> int:
     # as the bot would: "@Statusbot show suspended" is read without the mention
     parsed = parse(args.text, today=today, bot_names=(load_manifest().display_name,))
     lang = args.lang or parsed.lang
+    context = Context(store=store, lang=lang, today=today, now=datetime.now(UTC))
     if args.json:
-        print(answer_json(parsed.command, store, today))
+        # every match, no paging (statusbot ask --json in the README)
+        print(as_json(parsed.command, context))
         return EXIT_OK
-    reply = handle(parsed.command, store=store, today=today, lang=lang)
+    reply = handle(parsed.command, context)
     if args.card:
         print(json.dumps(reply.card, ensure_ascii=False, indent=2))
     else:
@@ -144,37 +146,6 @@ def _ask(args: argparse.Namespace) -> int:
         if reply.file is not None:
             print(f"\n[{reply.file.filename}: {len(reply.file.data)} bytes]")
     return EXIT_OK
-
-
-def answer_json(command: Any, store: Store, today: date) -> str:
-    """The machine-readable answer: every match, no paging, as JSON text.
-
-    Commands that list customers give ``{"total": N, "query": {...},
-    "customers": [...]}`` (the customers' JSON is built by the database);
-    ``summary`` gives its counts; others give an empty list.
-    """
-    from core.query import Query
-
-    if command.kind in ("list", "export"):
-        query = command.query
-    elif command.kind == "customer":
-        query = Query(name=command.name)
-    elif command.kind == "summary":
-        summary = store.summary(today)
-        return json.dumps(
-            {
-                "total": summary.total,
-                "needing_attention": summary.needing_attention,
-                "provisioning": {status.value: n for status, n in summary.provisioning.items()},
-                "subscription": {status.value: n for status, n in summary.subscription.items()},
-            },
-            ensure_ascii=False,
-        )
-    else:
-        return json.dumps({"total": 0, "customers": [], "command": command.kind})
-    total, customers = store.query_json(query, today)
-    head = json.dumps({"total": total, "query": query.model_dump(mode="json")}, ensure_ascii=False)
-    return f'{head[:-1]}, "customers": {customers}}}'
 
 
 def _import(args: argparse.Namespace) -> int:

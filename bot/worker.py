@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.access import AccessPolicy, Person, Verdict
@@ -37,9 +37,10 @@ from bot.webex_models import BotIdentity
 from core.statuses import Lang
 from core.store import Store
 from handlers import notices
-from handlers.commands import handle
+from handlers.context import Context
 from handlers.grammar import parse
 from handlers.manifest import Manifest
+from handlers.registry import handle
 from handlers.reply import Reply
 from handlers.submissions import handle_submission
 
@@ -129,7 +130,8 @@ class Responder:
             default_lang=lang,
         )
         reply_lang = chosen or parsed.lang
-        reply = handle(parsed.command, store=self.store, today=today, lang=reply_lang)
+        context = self._context(message.room_id, message.person_id, asker, reply_lang, today)
+        reply = handle(parsed.command, context)
         if reply.language is not None:
             self.inbox.set_space_language(message.room_id, reply.language)
         return self._answer(event, message.room_id, reply, message.parent_id, "sent")
@@ -145,8 +147,23 @@ class Responder:
         if verdict is not Verdict.ALLOWED:
             refusal = notices.refusal(lang, space=verdict is Verdict.MEMBER_NOT_ALLOWED)
             return self._answer(event, action.room_id, refusal, None, "refused")
-        reply = handle_submission(action.inputs, store=self.store, today=self.today(), lang=lang)
+        context = self._context(action.room_id, action.person_id, asker, lang, self.today())
+        reply = handle_submission(action.inputs, context)
         return self._answer(event, action.room_id, reply, None, "sent")
+
+    def _context(
+        self, room_id: str, person_id: str, asker: Person, lang: Lang, today: date
+    ) -> Context:
+        """What the command handlers may read about this question (handlers.context)."""
+        return Context(
+            store=self.store,
+            lang=lang,
+            today=today,
+            now=datetime.now(UTC),
+            room_id=room_id,
+            asker_id=person_id,
+            asker_email=asker.email,
+        )
 
     # -- joining spaces --------------------------------------------------------------------
 

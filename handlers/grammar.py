@@ -1,8 +1,9 @@
 """Typed text, English or Swedish, to one ``Command`` and the language it was asked in.
 
-``parse`` cleans the text, then tries an **ordered** list of rules (``RULES``),
-each a regex matched against the *whole* cleaned text (anchored, never a
-substring: "delhi" is not "hi"). The first rule whose captures validate into
+``parse`` cleans the text, then tries an **ordered** list of rules
+(``handlers.registry.RULES``: each command kind's rules, in the registry's
+order), each a regex matched against the *whole* cleaned text (anchored, never
+a substring: "delhi" is not "hi"). The first rule whose captures validate into
 the pydantic command models wins; a rule whose captures do not validate (a
 name of 101 characters, a horizon of 20 years, "paid trials") counts as not
 matching and the next rule is tried. The last rule reads a customer-list
@@ -56,159 +57,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 
-from core.query import Query
 from core.statuses import Lang
-from handlers.command import (
-    Command,
-    ExportCustomers,
-    ListCustomers,
-    Parsed,
-    SetLanguage,
-    ShowCustomer,
-    ShowFilter,
-    ShowHelp,
-    ShowSummary,
-    Unknown,
-)
+from handlers.command import Parsed, Unknown
+from handlers.commands.help import ShowHelp
 from handlers.grammar_lang import detect_lang, suggest
-from handlers.grammar_phrases import scan
+from handlers.registry import RULES
+
+__all__ = ["MAX_ECHO_LENGTH", "MAX_TEXT_LENGTH", "RULES", "clean", "parse"]
 
 MAX_TEXT_LENGTH = 500
 MAX_ECHO_LENGTH = 200
-
-Build = Callable[[re.Match[str], date], tuple[Command, str]]
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """One command form: a pattern matched against the whole text, and its builder.
-
-    The builder returns the command and the grammar words that decide the
-    language; it raises ``ValueError`` (pydantic's ``ValidationError`` is one)
-    when the captures do not make a valid command.
-    """
-
-    name: str
-    pattern: re.Pattern[str]
-    build: Build
-
-
-def _rule(name: str, pattern: str, build: Build) -> Rule:
-    return Rule(name, re.compile(pattern, re.IGNORECASE), build)
-
-
-def _fixed(command: Command) -> Build:
-    def build(match: re.Match[str], today: date) -> tuple[Command, str]:
-        return command, match.group(0)
-
-    return build
-
-
-_LANGUAGES: dict[str, Lang] = {
-    "sv": "sv", "se": "sv", "svenska": "sv", "svensk": "sv", "swedish": "sv",
-    "en": "en", "eng": "en", "english": "en", "engelska": "en", "engelsk": "en",
-}  # fmt: skip
-_LANGUAGE_VALUES = "|".join(_LANGUAGES)
-
-
-def _set_language(match: re.Match[str], today: date) -> tuple[Command, str]:
-    group = "value" if match.group("value") is not None else "said"
-    chosen = _LANGUAGES[match.group(group).casefold()]
-    return SetLanguage(lang=chosen), match.string[: match.start(group)]
-
-
-_QUOTES = {'"': '"', "'": "'", "“": "”", "”": "”", "‘": "’", "«": "»", "`": "`"}
-
-
-def _name(match: re.Match[str]) -> str:
-    name = match.group("name")
-    if len(name) >= 2 and _QUOTES.get(name[0]) == name[-1]:
-        name = name[1:-1].strip()
-    return name
-
-
-def _show_customer(match: re.Match[str], today: date) -> tuple[Command, str]:
-    return ShowCustomer(name=_name(match)), match.string[: match.start("name")]
-
-
-def _search(match: re.Match[str], today: date) -> tuple[Command, str]:
-    query = Query(name=_name(match))
-    return ListCustomers(query=query), match.string[: match.start("name")]
-
-
-def _list(match: re.Match[str], today: date) -> tuple[Command, str]:
-    scanned = scan(match.group(0), today)
-    if scanned is None or not scanned[0].content:
-        raise ValueError("not a list question")
-    draft, words = scanned
-    return ListCustomers(query=draft.to_query(), page=draft.page or 0), " ".join(words)
-
-
-_CSV = re.compile(
-    r"(?:^|\s)(?:(?:as|to|in|som|till|i) )?(?:an? |en )?csv(?: files?| filen| fil)?(?=\s|$)",
-    re.IGNORECASE,
-)
-
-
-def _export(match: re.Match[str], today: date) -> tuple[Command, str]:
-    rest = _CSV.sub("", match.group("rest") or "")
-    scanned = scan(rest, today)
-    if scanned is None or scanned[0].page is not None:
-        raise ValueError("not an export question")
-    draft, words = scanned
-    return ExportCustomers(query=draft.to_query()), " ".join([match.group("verb"), *words])
-
-
-#: The ordered rules; the first that matches the whole text and validates wins.
-RULES: tuple[Rule, ...] = (
-    _rule(
-        "help",
-        r"(?:(?:show|visa) )?(?:help|hjälp)(?: me| mig| please| tack)?|commands|kommandon"
-        r"|what can you do|how does this work|usage|vad kan du(?: göra)?"
-        r"|hi|hello|hey|hej|hallå|tjena",
-        _fixed(ShowHelp()),
-    ),
-    _rule(
-        "language",
-        r"(?:(?:set|change|switch|byt|ändra|sätt)(?: the)? )?(?:language|lang|språk|språket)"
-        rf"(?:\s*[:=]\s*|\s+(?:to|till)\s+|\s+)(?P<value>{_LANGUAGE_VALUES})"
-        r"|(?:speak|talk|answer in|reply in|respond in|tala|prata|svara på)"
-        r" (?P<said>swedish|svenska|english|engelska)",
-        _set_language,
-    ),
-    _rule(
-        "summary",
-        r"(?:(?:show|give me|get|visa|ge mig)(?: a| an| the| en| ett)? )?"
-        r"(?:summary|overview|stats|statistics|status|sammanfattning(?:en)?|översikt(?:en)?"
-        r"|statistik(?:en)?|sammandrag(?:et)?)",
-        _fixed(ShowSummary()),
-    ),
-    _rule(
-        "filter",
-        r"(?:(?:show|open|choose|select|visa|öppna|välj)(?: a| an| the| ett)? )?"
-        r"(?:filters?|filter card|filtret|filtren|filterkortet)",
-        _fixed(ShowFilter()),
-    ),
-    _rule("export", r"(?P<verb>export|exportera)(?: (?P<rest>.+))?", _export),
-    _rule(
-        "customer",
-        r"(?:(?:show|visa|open|öppna) )?(?:customer|kund|kunden|details (?:for|of|on|about)"
-        r"|detaljer (?:för|om)|information (?:on|about|for|om)|status (?:of|for|för|på))"
-        r"(?: ?:| named| called| som heter)? (?P<name>.+)",
-        _show_customer,
-    ),
-    _rule(
-        "search",
-        r"(?:search(?: for)?|look up|lookup|sök(?: efter)?|slå upp) (?P<name>.+)",
-        _search,
-    ),
-    _rule("list", r".+", _list),
-)
 
 
 def parse(

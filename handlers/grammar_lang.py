@@ -5,7 +5,9 @@ Language is a vote of words: each word of the question that the grammar read
 Swedish when it is in one of the two vocabularies below; words in neither
 ("filter", "status", "Cisco", numbers, dates) do not vote. More Swedish than
 English words means "sv", more English means "en", a tie means the caller's
-default (the space's language). The vocabularies are disjoint (a test checks).
+default (the space's language). The vocabularies are disjoint, and every word a
+grammar rule or phrase can read is in one of them or in ``NEUTRAL_WORDS`` (tests
+check both, so a new phrase cannot silently answer in the wrong language).
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ ENGLISH_WORDS: frozenset[str] = _vocabulary(
     swedish set change switch speak answer reply search look one two three four five six
     seven eight nine ten eleven twelve fourteen fifteen twenty thirty forty fifty sixty
     ninety open choose select filters card any whats renewals expiration
-    expirations expiry expiries
+    expirations expiry expiries do does how work you respond talk lookup some be account
+    at state statuses mo mos wk wks yr yrs
     """
 )
 
@@ -67,9 +70,14 @@ SWEDISH_WORDS: frozenset[str] = _vocabulary(
     exportera språk språket svenska engelska svensk byt ändra sätt tala svara sök efter slå
     upp detaljer information en ett två tre fyra fem sex sju åtta nio tio elva tolv
     fjorton femton tjugo trettio fyrtio fyrtiofem sextio nittio öppna välj filtret filtren
-    filterkortet kan du göra jag
+    filterkortet kan du göra jag prata sammandraget kunden din filtrera perioder dygnen tom
     """
 )
+
+#: Words the grammar reads that rightly vote for neither language: the same in
+#: both ("filter", "status"), names ("Cisco"), and the single letters of
+#: abbreviations ("30d", "t.o.m.", "can't").
+NEUTRAL_WORDS: frozenset[str] = _vocabulary("filter status cisco partner d m o s t v w y")
 
 _WORD = re.compile(r"[^\W\d_]+")
 

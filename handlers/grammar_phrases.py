@@ -185,7 +185,7 @@ PHRASES: tuple[Phrase, ...] = (
         "name",
         _compile(
             r"(?:named|called|whose name contains|with (?:the )?name|som heter"
-            r"|med namnet?|vars namn innehåller|matching|som matchar) (?P<name>.+)"
+            r"|med namn(?:et)?|vars namn innehåller|matching|som matchar) (?P<name>.+)"
         ),
         _name,
     ),
@@ -257,7 +257,7 @@ PHRASES: tuple[Phrase, ...] = (
         "trial expired",
         [Sub.TRIAL_EXPIRED],
         r"trials? (?:that )?(?:has |have )?(?:expired|ended|lapsed)|(?:expired|ended) trials?",
-        r"(?:provperiod(?:en|er|erna)?|prov perioden?) (?:som )?(?:har )?"
+        r"(?:provperiod(?:en|er|erna)?|prov period(?:en)?) (?:som )?(?:har )?"
         r"(?:gått ut|löpt ut|upphört)",
         r"(?:utgångna|utgången|avslutade?) provperiod(?:er)?",
     ),

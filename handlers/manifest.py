@@ -1,7 +1,9 @@
 """The bot's manifest: who it is, the commands it understands, the webhooks it needs.
 
-``manifest.json`` at the top of the repository is the one registry that help
-texts, grammar suggestions and webhook registration are generated from. This
+``manifest.json`` at the top of the repository holds what help, grammar
+suggestions and webhook registration show: per command kind (one entry for
+each kind in ``handlers.registry.KINDS``, no more) its help line and examples
+in both languages, in the order help shows them. This
 module validates it with pydantic and turns every validation error into a
 ``ManifestError`` that names the file and the field::
 
@@ -20,9 +22,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -38,8 +41,28 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_PATH = REPO_ROOT / "manifest.json"
 SCHEMA_PATH = REPO_ROOT / "manifest.schema.json"
 
-#: The ``kind`` of every command in ``handlers.command`` except ``unknown``.
-CommandId = Literal["list", "export", "customer", "filter", "summary", "help", "language"]
+
+def _known_command(command_id: str) -> str:
+    """Refuse an id no kind in ``handlers.registry.KINDS`` has (imported late: the
+    registry's help command reads this module)."""
+    from handlers.registry import ids
+
+    known = ids()
+    if command_id not in known:
+        raise ValueError(f"{command_id!r} is no command (expected one of {', '.join(known)})")
+    return command_id
+
+
+def _command_ids_schema(schema: dict[str, Any]) -> None:
+    from handlers.registry import ids
+
+    schema["enum"] = list(ids())
+
+
+#: The id of a command kind in ``handlers.registry.KINDS`` (``unknown`` is none).
+CommandId = Annotated[
+    str, AfterValidator(_known_command), Field(json_schema_extra=_command_ids_schema)
+]
 Resource = Literal["messages", "attachmentActions", "memberships", "rooms"]
 Event = Literal["created", "updated", "deleted", "migrated"]
 
@@ -157,6 +180,14 @@ class Manifest(_Strict):
                             f" {owner[key]!r} and {command.id!r}"
                         )
                     owner[key] = command.id
+        from handlers.registry import ids
+
+        missing = [command_id for command_id in ids() if command_id not in seen]
+        if missing:
+            raise ValueError(
+                f"no entry for {', '.join(map(repr, missing))}: every command in"
+                " handlers.registry.KINDS needs its help line and examples"
+            )
         return commands
 
     @field_validator("webhooks")

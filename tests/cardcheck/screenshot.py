@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +25,12 @@ sys.path.insert(0, str(ROOT))
 from core.query import Query  # noqa: E402
 from core.snapshot import read_snapshot  # noqa: E402
 from core.store.store import Store  # noqa: E402
-from handlers.command import ListCustomers, ShowCustomer, ShowFilter, ShowSummary  # noqa: E402
-from handlers.commands import handle  # noqa: E402
+from handlers.commands.customer import ShowCustomer  # noqa: E402
+from handlers.commands.filter import ShowFilter  # noqa: E402
+from handlers.commands.list import ListCustomers  # noqa: E402
+from handlers.commands.summary import ShowSummary  # noqa: E402
+from handlers.context import Context  # noqa: E402
+from handlers.registry import handle  # noqa: E402
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 TODAY = date(2026, 11, 27)
@@ -133,7 +137,9 @@ def build_cards(lang: str, workdir: Path) -> dict[str, dict[str, Any]]:
     }
     cards = {}
     for name, command in commands.items():
-        reply = handle(command, store=store, today=TODAY, lang=lang)  # type: ignore[arg-type]
+        now = datetime.combine(TODAY, time(12), UTC)
+        context = Context(store=store, lang=lang, today=TODAY, now=now)  # type: ignore[arg-type]
+        reply = handle(command, context)
         assert reply.card is not None
         cards[name] = reply.card
     store.close()

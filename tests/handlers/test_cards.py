@@ -27,8 +27,8 @@ from handlers.cards.list_card import PAGE_SIZE, list_reply
 from handlers.cards.summary_card import summary_reply
 from handlers.manifest import load_manifest
 from handlers.reply import Reply
-from tests.cardcheck import samples
-from tests.cardcheck.samples import TODAY
+from tests.handlers import builders
+from tests.handlers.builders import TODAY
 
 LANGS: tuple[Lang, ...] = ("en", "sv")
 FORBIDDEN_RAW = ("<@all>", "<b>", "[x](http", "*Bold*", "<script>", "`code`", "\u202e")
@@ -41,25 +41,25 @@ def all_replies() -> dict[str, Reply]:
     query = Query(expiring_within_days=30)
     for lang in LANGS:
         for label, total in (("empty", 0), ("one", 1), ("many", 95)):
-            replies[f"list-{label}-{lang}"] = list_reply(samples.page(total), query, 0, lang)
+            replies[f"list-{label}-{lang}"] = list_reply(builders.page(total), query, 0, lang)
         replies[f"list-last-{lang}"] = list_reply(
-            samples.page(95, offset=90), Query(name="<@all>"), 9, lang, notice="gone"
+            builders.page(95, offset=90), Query(name="<@all>"), 9, lang, notice="gone"
         )
         combined = Query(provisioning={"failed"}, subscription={"expiring_30", "suspended"})
-        replies[f"list-filtered-{lang}"] = list_reply(samples.page(12), combined, 0, lang)
-        for index, name in enumerate(samples.HOSTILE_NAMES):
-            one = samples.customer(name=name, subscriptions=1, services=1)
+        replies[f"list-filtered-{lang}"] = list_reply(builders.page(12), combined, 0, lang)
+        for index, name in enumerate(builders.HOSTILE_NAMES):
+            one = builders.customer(name=name, subscriptions=1, services=1)
             replies[f"detail-{index}-{lang}"] = detail_reply(one, TODAY, lang)
         replies[f"detail-many-{lang}"] = detail_reply(
-            samples.customer(subscriptions=60, services=20), TODAY, lang
+            builders.customer(subscriptions=60, services=20), TODAY, lang
         )
-        replies[f"pick-{lang}"] = pick_reply(samples.page(40), "<@all>", lang)
+        replies[f"pick-{lang}"] = pick_reply(builders.page(40), "<@all>", lang)
         replies[f"filter-{lang}"] = filter_reply(lang)
         replies[f"filter-prefilled-{lang}"] = filter_reply(
             lang, Query(provisioning={"failed"}, subscription={"active", "suspended"})
         )
-        replies[f"summary-{lang}"] = summary_reply(samples.summary(), lang)
-        replies[f"summary-empty-{lang}"] = summary_reply(samples.summary(0), lang)
+        replies[f"summary-{lang}"] = summary_reply(builders.summary(), lang)
+        replies[f"summary-empty-{lang}"] = summary_reply(builders.summary(0), lang)
         replies[f"help-{lang}"] = help_reply(load_manifest(), lang)
         replies[f"greeting-{lang}"] = notices.greeting(load_manifest(), lang)
         replies[f"refusal-asker-{lang}"] = notices.refusal(lang, space=False)
@@ -122,7 +122,7 @@ def test_escape_markdown_neutralises_every_construct() -> None:
 
 
 def test_list_card_shows_title_rows_and_paging() -> None:
-    reply = list_reply(samples.page(25, offset=10), Query(expiring_within_days=30), 1, "en")
+    reply = list_reply(builders.page(25, offset=10), Query(expiring_within_days=30), 1, "en")
     assert reply.card is not None
     texts = [run["text"] for run in _runs(reply.card)]
     assert texts[0] == "25 customers with subscriptions expiring within 30 days"
@@ -147,15 +147,15 @@ def test_list_card_shows_title_rows_and_paging() -> None:
 
 
 def test_list_card_in_swedish_uses_swedish_plural_and_labels() -> None:
-    one = list_reply(samples.page(1), Query(expiring_within_days=1), 0, "sv")
+    one = list_reply(builders.page(1), Query(expiring_within_days=1), 0, "sv")
     assert one.markdown.startswith("**1 kund med en prenumeration som går ut inom 1 dag**")
-    many = list_reply(samples.page(1234), Query(), 0, "sv")
+    many = list_reply(builders.page(1234), Query(), 0, "sv")
     assert many.markdown.startswith("**1\u00a0234 kunder**")
     assert ProvisioningStatus.FAILED.label("sv") in many.markdown
 
 
 def test_empty_list_says_so_and_offers_filter() -> None:
-    reply = list_reply(samples.page(0), Query(needing_attention=True), 0, "en")
+    reply = list_reply(builders.page(0), Query(needing_attention=True), 0, "en")
     assert reply.card is not None
     assert "0 customers needing attention" in reply.markdown
     assert "No customers match" in reply.markdown
@@ -163,7 +163,7 @@ def test_empty_list_says_so_and_offers_filter() -> None:
 
 
 def test_attention_statuses_stand_out() -> None:
-    reply = list_reply(samples.page(1), Query(), 0, "en")
+    reply = list_reply(builders.page(1), Query(), 0, "en")
     runs = _runs(reply.card)
     failed = next(run for run in runs if run["text"] == "Unable to provision")
     assert failed["color"] == "attention" and failed["weight"] == "bolder"
@@ -171,7 +171,7 @@ def test_attention_statuses_stand_out() -> None:
 
 
 def test_detail_card_lists_every_subscription_and_service() -> None:
-    customer = samples.customer(subscriptions=3, services=2)
+    customer = builders.customer(subscriptions=3, services=2)
     reply = detail_reply(customer, TODAY, "en")
     texts = " ".join(run["text"] for run in _runs(reply.card))
     for subscription in customer.subscriptions:
@@ -183,7 +183,7 @@ def test_detail_card_lists_every_subscription_and_service() -> None:
 
 
 def test_detail_card_of_a_huge_customer_says_what_it_left_out() -> None:
-    reply = detail_reply(samples.customer(subscriptions=200, services=30), TODAY, "sv")
+    reply = detail_reply(builders.customer(subscriptions=200, services=30), TODAY, "sv")
     texts = " ".join(run["text"] for run in _runs(reply.card))
     assert "prenumerationer till som inte visas här" in texts
     assert "tjänster till" in texts
@@ -191,7 +191,7 @@ def test_detail_card_of_a_huge_customer_says_what_it_left_out() -> None:
 
 
 def test_pick_list_offers_each_match() -> None:
-    reply = pick_reply(samples.page(3, name="Globex"), "glo", "en")
+    reply = pick_reply(builders.page(3, name="Globex"), "glo", "en")
     assert reply.card is not None
     assert "3 customers match “glo”. Which one?" in reply.markdown
     picks = [
@@ -214,7 +214,7 @@ def test_filter_card_mirrors_partner_hub() -> None:
 
 
 def test_summary_rows_list_their_customers() -> None:
-    reply = summary_reply(samples.summary(60), "en")
+    reply = summary_reply(builders.summary(60), "en")
     assert reply.card is not None
     selects = [
         item["selectAction"]["data"] for item in reply.card["body"] if "selectAction" in item

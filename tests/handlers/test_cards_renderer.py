@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from test_cards import REPLIES
-
 from tests.cardcheck.runner import Check, cardcheck  # noqa: F401  (fixture)
+from tests.handlers.test_cards import REPLIES
 
 
 def test_official_renderer_accepts_every_card(cardcheck: Check) -> None:  # noqa: F811

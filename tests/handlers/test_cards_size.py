@@ -16,10 +16,11 @@ from handlers.cards.common import (
     count_buttons,
     text_size,
 )
-from handlers.command import ListCustomers, ShowCustomer
-from handlers.commands import handle
-from tests.cardcheck import samples
-from tests.cardcheck.samples import TODAY
+from handlers.commands.customer import ShowCustomer
+from handlers.commands.list import ListCustomers
+from handlers.registry import handle
+from tests.handlers import builders
+from tests.handlers.builders import TODAY, context
 
 NAME_ALPHABET = st.sampled_from([*"🚀👩\u200dåäö&<>*_[]\\a ", "\n", "𝔘"])
 names = st.text(alphabet=NAME_ALPHABET, min_size=1, max_size=300)
@@ -51,7 +52,7 @@ def within_limits(reply_card: dict | None, markdown: str) -> None:  # type: igno
 def test_list_replies_stay_within_limits(
     total: int, page: int, rows: list[str], query: Query, lang: str
 ) -> None:
-    class Store(samples.FakeStore):
+    class Store(builders.FakeStore):
         def query(self, query: Query, today, *, offset=0, limit=None) -> CustomerPage:  # type: ignore[no-untyped-def]
             count = max(0, min(limit or 10, total - offset))
             built = tuple(
@@ -68,12 +69,7 @@ def test_list_replies_stay_within_limits(
             )
             return CustomerPage(total=total, offset=offset, rows=built)
 
-    reply = handle(
-        ListCustomers(query=query, page=page),
-        store=Store(),
-        today=TODAY,
-        lang=lang,  # type: ignore[arg-type]
-    )
+    reply = handle(ListCustomers(query=query, page=page), context(Store(), lang))  # type: ignore[arg-type]
     within_limits(reply.card, reply.markdown)
 
 
@@ -87,11 +83,11 @@ def test_list_replies_stay_within_limits(
 def test_detail_replies_stay_within_limits(
     name: str, subscriptions: int, services: int, lang: str
 ) -> None:
-    customer = samples.customer(
+    customer = builders.customer(
         name=name.strip() or "x", subscriptions=subscriptions, services=services
     )
-    store = samples.FakeStore(customers={customer.id: customer})
-    reply = handle(ShowCustomer(name=customer.id), store=store, today=TODAY, lang=lang)  # type: ignore[arg-type]
+    store = builders.FakeStore(customers={customer.id: customer})
+    reply = handle(ShowCustomer(name=customer.id), context(store, lang))  # type: ignore[arg-type]
     within_limits(reply.card, reply.markdown)
 
 
@@ -101,6 +97,6 @@ def test_detail_replies_stay_within_limits(
     total=st.integers(2, 100_000),
 )
 def test_pick_lists_stay_within_limits(name: str, total: int) -> None:
-    store = samples.FakeStore(total=total, name="🚀" * 300)
-    reply = handle(ShowCustomer(name=name), store=store, today=TODAY, lang="sv")
+    store = builders.FakeStore(total=total, name="🚀" * 300)
+    reply = handle(ShowCustomer(name=name), context(store, "sv"))
     within_limits(reply.card, reply.markdown)

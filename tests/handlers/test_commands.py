@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,18 +11,17 @@ from core.query import Query
 from core.snapshot import read_snapshot
 from core.store.store import Store
 from handlers.cards.common import TEXT_LIMIT, card_size, text_size
-from handlers.command import (
-    ExportCustomers,
-    ListCustomers,
-    SetLanguage,
-    ShowCustomer,
-    ShowFilter,
-    ShowHelp,
-    ShowSummary,
-    Unknown,
-)
-from handlers.commands import handle
-from tests.cardcheck.samples import TODAY, write_csv
+from handlers.command import Command, Unknown
+from handlers.commands.customer import ShowCustomer
+from handlers.commands.export import ExportCustomers
+from handlers.commands.filter import ShowFilter
+from handlers.commands.help import ShowHelp
+from handlers.commands.language import SetLanguage
+from handlers.commands.list import ListCustomers
+from handlers.commands.summary import ShowSummary
+from handlers.registry import handle as answer
+from handlers.reply import Reply
+from tests.handlers.builders import TODAY, context, write_csv
 
 SAMPLE = Path(__file__).resolve().parents[2] / "core" / "data" / "sample.csv"
 ROWS = [
@@ -35,6 +35,10 @@ ROWS = [
 ]
 
 
+def handle(command: Command, *, store: Store, lang: str, today: date = TODAY) -> Reply:
+    return answer(command, context(store, lang, today))  # type: ignore[arg-type]
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     opened = Store.open("sqlite:///" + str(tmp_path / "s.db"))
@@ -44,9 +48,7 @@ def store(tmp_path: Path) -> Store:
 
 
 def test_list_expiring_in_30_days(store: Store) -> None:
-    reply = handle(
-        ListCustomers(query=Query(expiring_within_days=30)), store=store, today=TODAY, lang="en"
-    )
+    reply = handle(ListCustomers(query=Query(expiring_within_days=30)), store=store, lang="en")
     assert reply.markdown.startswith("**2 customers with subscriptions expiring within 30 days**")
     assert reply.markdown.index("Acme") < reply.markdown.index("Globex")  # store order
     assert "Acme \\*Bold\\* \\[x\\]\\(http\\://evil\\)" in reply.markdown
@@ -54,21 +56,21 @@ def test_list_expiring_in_30_days(store: Store) -> None:
 
 
 def test_page_past_the_end_shows_the_last_page(store: Store) -> None:
-    reply = handle(ListCustomers(query=Query(), page=7), store=store, today=TODAY, lang="sv")
+    reply = handle(ListCustomers(query=Query(), page=7), store=store, lang="sv")
     assert "sida 8 finns inte längre, så här är sida 1" in reply.markdown
     assert "Globex" in reply.markdown
 
 
 def test_customer_by_exact_name_among_several(store: Store) -> None:
-    reply = handle(ShowCustomer(name="globex"), store=store, today=TODAY, lang="en")
+    reply = handle(ShowCustomer(name="globex"), store=store, lang="en")
     assert reply.markdown.startswith("**Globex**")
     assert "Trial s2" in reply.markdown
 
 
 def test_customer_pick_list_and_not_found(store: Store) -> None:
-    pick = handle(ShowCustomer(name="o"), store=store, today=TODAY, lang="en")
+    pick = handle(ShowCustomer(name="o"), store=store, lang="en")
     assert "customers match “o”. Which one?" in pick.markdown
-    missing = handle(ShowCustomer(name="Initech"), store=store, today=TODAY, lang="sv")
+    missing = handle(ShowCustomer(name="Initech"), store=store, lang="sv")
     assert (
         missing.markdown
         == "Ingen kund matchar ”Initech”. Prova en del av namnet, eller ”sammanfattning”."
@@ -77,22 +79,22 @@ def test_customer_pick_list_and_not_found(store: Store) -> None:
 
 
 def test_customer_by_id_and_hostile_name(store: Store) -> None:
-    reply = handle(ShowCustomer(name="c4"), store=store, today=TODAY, lang="en")
+    reply = handle(ShowCustomer(name="c4"), store=store, lang="en")
     assert "&lt;@all&gt;" in reply.markdown and "<@all>" not in reply.markdown
     assert reply.card is not None
     assert "Suspended" in reply.markdown
 
 
 def test_summary_filter_help(store: Store) -> None:
-    summary = handle(ShowSummary(), store=store, today=TODAY, lang="en")
+    summary = handle(ShowSummary(), store=store, lang="en")
     assert summary.markdown.startswith("**Summary of 5 customers**")
     assert "4 customers need attention" in summary.markdown
-    assert handle(ShowFilter(), store=store, today=TODAY, lang="sv").card is not None
-    assert "Statusbot" in handle(ShowHelp(), store=store, today=TODAY, lang="en").markdown
+    assert handle(ShowFilter(), store=store, lang="sv").card is not None
+    assert "Statusbot" in handle(ShowHelp(), store=store, lang="en").markdown
 
 
 def test_set_language_answers_in_the_new_language(store: Store) -> None:
-    reply = handle(SetLanguage(lang="sv"), store=store, today=TODAY, lang="en")
+    reply = handle(SetLanguage(lang="sv"), store=store, lang="en")
     assert reply.language == "sv"
     assert reply.markdown.startswith("Från och med nu svarar jag på svenska")
 
@@ -101,7 +103,6 @@ def test_unknown_escapes_what_was_typed(store: Store) -> None:
     reply = handle(
         Unknown(text="<@all> *hi*", suggestions=("summary", "filter")),
         store=store,
-        today=TODAY,
         lang="en",
     )
     assert "&lt;@all&gt; \\*hi\\*" in reply.markdown
@@ -109,25 +110,20 @@ def test_unknown_escapes_what_was_typed(store: Store) -> None:
 
 
 def test_export_carries_a_file(store: Store) -> None:
-    reply = handle(
-        ExportCustomers(query=Query(expiring_within_days=30)), store=store, today=TODAY, lang="en"
-    )
+    reply = handle(ExportCustomers(query=Query(expiring_within_days=30)), store=store, lang="en")
     assert reply.file is not None
     assert reply.file.filename == "statusbot-customers-2026-11-27.csv"
     assert reply.file.data.startswith(b"\xef\xbb\xbf")
     assert "2 customers as a CSV file (3 rows, one per service)" in reply.markdown
-    empty = handle(ExportCustomers(query=Query(name="zzz")), store=store, today=TODAY, lang="en")
+    empty = handle(ExportCustomers(query=Query(name="zzz")), store=store, lang="en")
     assert empty.file is None and "nothing to export" in empty.markdown
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="core/data/sample.csv not there yet")
 def test_sample_data_every_list_page_fits(tmp_path: Path) -> None:
     sample_store = Store.open("sqlite:///" + str(tmp_path / "sample.db"))
     sample_store.import_snapshot(read_snapshot(SAMPLE), today=TODAY, source="sample")
     for lang in ("en", "sv"):
         for page in range(7):
-            reply = handle(
-                ListCustomers(query=Query(), page=page), store=sample_store, today=TODAY, lang=lang
-            )  # type: ignore[arg-type]
+            reply = handle(ListCustomers(query=Query(), page=page), store=sample_store, lang=lang)
             assert reply.card is not None and card_size(reply.card) <= 16_000
             assert text_size(reply.markdown) <= TEXT_LIMIT

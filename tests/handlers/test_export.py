@@ -8,13 +8,13 @@ from pathlib import Path
 
 from core.snapshot import CSV_COLUMNS, read_snapshot
 from handlers.export import COLUMNS, export_csv, safe_cell
-from tests.cardcheck import samples
-from tests.cardcheck.samples import TODAY
+from tests.handlers import builders
+from tests.handlers.builders import TODAY
 
 
 def test_canonical_columns_first_bom_and_labels() -> None:
     export = export_csv(
-        [samples.customer(name="Åre <b>", subscriptions=2, services=3)], TODAY, "sv"
+        [builders.customer(name="Åre <b>", subscriptions=2, services=3)], TODAY, "sv"
     )
     assert export.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(export.data.decode("utf-8-sig"))))
@@ -28,7 +28,7 @@ def test_canonical_columns_first_bom_and_labels() -> None:
 
 def test_export_re_imports(tmp_path: Path) -> None:
     customers = [
-        samples.customer(id_=f"c{i}", name=f"Kund {i} *x*", subscriptions=3) for i in range(4)
+        builders.customer(id_=f"c{i}", name=f"Kund {i} *x*", subscriptions=3) for i in range(4)
     ]
     export = export_csv(customers, TODAY, "en")
     path = tmp_path / "export.csv"

@@ -14,17 +14,14 @@ from core.statuses import (
     SubscriptionKind,
     SubscriptionStatus,
 )
-from handlers.command import (
-    Command,
-    ExportCustomers,
-    ListCustomers,
-    SetLanguage,
-    ShowCustomer,
-    ShowFilter,
-    ShowHelp,
-    ShowSummary,
-    Unknown,
-)
+from handlers.command import Command, Unknown
+from handlers.commands.customer import ShowCustomer
+from handlers.commands.export import ExportCustomers
+from handlers.commands.filter import ShowFilter
+from handlers.commands.help import ShowHelp
+from handlers.commands.language import SetLanguage
+from handlers.commands.list import ListCustomers
+from handlers.commands.summary import ShowSummary
 from handlers.grammar import RULES, clean, parse
 from handlers.grammar_lang import ENGLISH_WORDS, SWEDISH_WORDS
 from handlers.grammar_phrases import PHRASES

@@ -44,7 +44,8 @@ ANY_TEXT = st.one_of(st.text(), st.text(ANY_CHARACTER), GRAMMAR_TEXT)
 def _check(parsed: Parsed) -> None:
     assert isinstance(parsed, Parsed)
     assert parsed.lang in ("en", "sv")
-    Parsed.model_validate(parsed.model_dump())  # the command is a valid model
+    command = parsed.command
+    assert type(command).model_validate(command.model_dump()) == command  # a valid model
     if isinstance(parsed.command, Unknown):
         assert len(parsed.command.suggestions) <= 3
         assert len(parsed.command.text) <= 201

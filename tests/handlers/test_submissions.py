@@ -10,64 +10,59 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.query import Query
-from handlers.command import ListCustomers
-from handlers.commands import handle
+from handlers.commands.list import ListCustomers
+from handlers.registry import handle
 from handlers.submissions import handle_submission, parse_submission
-from tests.cardcheck import samples
-from tests.cardcheck.samples import TODAY
+from tests.handlers import builders
+from tests.handlers.builders import context
 
 INVALID_EN = "I couldn't use that card action"
 INVALID_SV = "Jag kunde inte använda kortets åtgärd"
 
 
 def submit(inputs: Any, lang: str = "en", **store: Any) -> str:
-    fake = samples.FakeStore(**store)
-    return handle_submission(inputs, store=fake, today=TODAY, lang=lang).markdown  # type: ignore[arg-type]
+    fake = builders.FakeStore(**store)
+    return handle_submission(inputs, context(fake, lang)).markdown  # type: ignore[arg-type]
 
 
 def test_filter_apply_is_the_same_query_as_typed() -> None:
-    store = samples.FakeStore(total=30)
+    store = builders.FakeStore(total=30)
     inputs = {
         "statusbot": 1,
         "action": "filter_apply",
         "provisioning": "failed,manual_partner",
         "subscription": "expiring_30",
     }
-    reply = handle_submission(inputs, store=store, today=TODAY, lang="sv")
+    reply = handle_submission(inputs, context(store, "sv"))
     query = Query(provisioning={"failed", "manual_partner"}, subscription={"expiring_30"})
     assert store.queries[0][0] == query
-    typed = handle(
-        ListCustomers(query=query), store=samples.FakeStore(total=30), today=TODAY, lang="sv"
-    )
+    typed = handle(ListCustomers(query=query), context(builders.FakeStore(total=30), "sv"))
     assert reply == typed
 
 
 def test_list_payload_round_trips_from_a_card() -> None:
-    store = samples.FakeStore(total=30)
+    store = builders.FakeStore(total=30)
     card = handle(
-        ListCustomers(query=Query(expiring_within_days=30, kind="trial")),
-        store=store,
-        today=TODAY,
-        lang="en",
+        ListCustomers(query=Query(expiring_within_days=30, kind="trial")), context(store)
     ).card
     assert card is not None
     following = card["actions"][0]["data"]
     # Webex merges the card's inputs (none here) into the action's data.
-    reply = handle_submission(following, store=store, today=TODAY, lang="en")
+    reply = handle_submission(following, context(store))
     assert store.queries[-1] == (Query(expiring_within_days=30, kind="trial"), 10, 10)
     assert "Page 2 of 3" in reply.markdown
 
 
 def test_filter_card_buttons_ignore_the_merged_inputs() -> None:
-    store = samples.FakeStore(total=3)
+    store = builders.FakeStore(total=3)
     inputs = {"statusbot": 1, "action": "list", "query": {"needing_attention": True}, "page": 0}
     inputs |= {"provisioning": "failed", "subscription": ""}
-    reply = handle_submission(inputs, store=store, today=TODAY, lang="en")
+    reply = handle_submission(inputs, context(store, "en"))
     assert "needing attention" in reply.markdown
 
 
 def test_customer_action_and_a_customer_that_is_gone() -> None:
-    customer = samples.customer(id_="c1")
+    customer = builders.customer(id_="c1")
     assert "Paid subscription" in submit(
         {"statusbot": 1, "action": "customer", "id": "c1"}, customers={"c1": customer}
     )
@@ -103,6 +98,7 @@ def test_customer_action_and_a_customer_that_is_gone() -> None:
         {"statusbot": 1, "action": "filter_apply", "provisioning": ["failed"]},
         {"statusbot": 1, "action": "filter_apply", "subscription": "active," * 100},
         {"statusbot": 1, "action": "summary", "extra": 1},
+        {"statusbot": 1, "action": "help"},  # no card has a help button
         {"statusbot": 1, "action": "list", "query": {"name": "x" * 10_000}},
     ],
 )
@@ -119,7 +115,6 @@ def test_a_card_from_another_version_is_stale() -> None:
 def test_parse_submission_accepts_every_payload_the_cards_send() -> None:
     for payload in (
         {"statusbot": 1, "action": "summary"},
-        {"statusbot": 1, "action": "help"},
         {"statusbot": 1, "action": "filter", "query": {"provisioning": ["failed"]}},
         {"statusbot": 1, "action": "export", "query": {}},
         {"statusbot": 1, "action": "filter_apply"},
@@ -149,5 +144,5 @@ json_values = st.recursive(
 )
 def test_no_submission_raises(action: str, extra: dict[str, Any]) -> None:
     inputs = {"statusbot": 1, "action": action, **extra}
-    reply = handle_submission(inputs, store=samples.FakeStore(total=5), today=TODAY, lang="en")
+    reply = handle_submission(inputs, context(builders.FakeStore(total=5)))
     assert reply.markdown

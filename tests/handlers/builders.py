@@ -1,21 +1,24 @@
-"""Builders for card tests: hostile names, pages, customers, a fake store."""
+"""Builders for handler and card tests: hostile names, pages, customers, a fake
+store, and the context a handler answers in."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from core.models import Customer, Service, Subscription
 from core.query import Query
 from core.results import CustomerPage, CustomerRow, Summary
 from core.statuses import (
+    Lang,
     ProvisioningStatus,
     SubscriptionKind,
     SubscriptionState,
     SubscriptionStatus,
 )
+from handlers.context import Context, CustomerStore
 
 TODAY = date(2026, 11, 27)
 
@@ -128,3 +131,13 @@ CSV_HEADER = (
 def write_csv(path: Path, rows: list[str]) -> Path:
     path.write_text(CSV_HEADER + "".join(line + "\n" for line in rows), encoding="utf-8")
     return path
+
+
+def context(store: CustomerStore | None = None, lang: Lang = "en", today: date = TODAY) -> Context:
+    """A handler's context at noon UTC on ``today`` (a FakeStore when none is given)."""
+    return Context(
+        store=FakeStore() if store is None else store,
+        lang=lang,
+        today=today,
+        now=datetime.combine(today, time(12), UTC),
+    )

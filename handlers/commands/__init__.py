@@ -1,0 +1,1 @@
+"""One module per command kind; ``handlers.registry`` lists them in order."""

@@ -1,0 +1,58 @@
+"""What a command handler may read about the question it answers.
+
+Handlers take one ``Context`` instead of a growing list of arguments, so a
+command that needs something new (the space's subscriptions, a source's
+freshness) gets it by adding one field here and one line where the edge builds
+the context (``bot.worker``), without touching every other command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from core.models import Customer
+from core.query import Query
+from core.results import CustomerPage, Summary
+from core.statuses import Lang
+
+
+class CustomerStore(Protocol):
+    """The part of ``core.store.Store`` that replies read (tests pass fakes)."""
+
+    def query(
+        self, query: Query, today: date, *, offset: int = 0, limit: int | None = None
+    ) -> CustomerPage: ...
+
+    def customer(self, customer_id: str) -> Customer | None: ...
+
+    def iter_customers(self, query: Query, today: date) -> Iterator[Customer]: ...
+
+    def summary(self, today: date) -> Summary: ...
+
+    def query_json(self, query: Query, today: date) -> tuple[int, str]: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Context:
+    """One question being answered: where, for whom, when, in which language, from what.
+
+    ``lang`` is the reply language (the space's choice, else the question's).
+    ``today`` is the partner's date (the one classification uses); ``now`` is
+    the aware moment the question is answered (for times shown or recorded).
+    ``room_id`` and the asker are empty when nobody asked in a space (the CLI).
+    """
+
+    store: CustomerStore
+    lang: Lang
+    today: date
+    now: datetime
+    room_id: str = ""
+    asker_id: str = ""
+    asker_email: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.now.tzinfo is None:
+            raise ValueError("Context.now must be timezone-aware")

@@ -63,10 +63,6 @@ class Query(BaseModel):
             ends.append(self.expiring_by)
         return min(ends) if ends else None
 
-    @property
-    def is_everything(self) -> bool:
-        return self == Query()
-
 
 def subscription_matches(
     query: Query,
@@ -108,4 +104,6 @@ def customer_matches(query: Query, customer: Customer, today: date) -> bool:
     return any(subscription_matches(query, sub, today) for sub in customer.subscriptions)
 
 
+#: The named filter "needing attention" (status-reference.md): what help, the
+#: filter and summary cards' buttons list, and what the summary counts.
 NEEDING_ATTENTION = Query(needing_attention=True)

@@ -7,7 +7,7 @@ always, a card where it helps), so the edge never writes a sentence itself.
 from __future__ import annotations
 
 from core.statuses import Lang
-from handlers.cards.common import card, md, text
+from handlers.cards.common import card, check_card, md, text
 from handlers.cards.help_card import help_reply
 from handlers.i18n import t
 from handlers.manifest import Manifest
@@ -17,7 +17,8 @@ from handlers.reply import Reply
 def _notice(key: str, lang: Lang, **params: str) -> Reply:
     sentence = t(key, lang, **params)
     return Reply(
-        markdown=md(key, lang, **params), card=card([text(sentence, wrap=True)], lang=lang)
+        markdown=md(key, lang, **params),
+        card=check_card(card([text(sentence, wrap=True)], lang=lang)),
     )
 
 
@@ -41,7 +42,7 @@ def greeting(manifest: Manifest, lang: Lang) -> Reply:
         body += help_card.card.get("body", [])
     markdown = md("greeting", lang, name=manifest.display_name) + "\n\n" + help_card.markdown
     actions = help_card.card.get("actions", []) if help_card.card else []
-    return Reply(markdown=markdown, card=card(body, actions, lang=lang))
+    return Reply(markdown=markdown, card=check_card(card(body, actions, lang=lang)))
 
 
 def outsider_greeting(manifest: Manifest, lang: Lang, *, leaving: bool) -> Reply:

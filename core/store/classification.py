@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from core.query import Query
+from core.query import NEEDING_ATTENTION
 from core.results import Summary
 from core.statuses import ProvisioningStatus, SubscriptionStatus
 from core.store import sql
@@ -80,7 +80,7 @@ def classify(connection: Connection, today: date) -> None:
             )
         },
         "needing_attention": connection.execute(
-            sql.count_matching(Query(needing_attention=True), today)
+            sql.count_matching(NEEDING_ATTENTION, today)
         ).scalar_one(),
     }
     connection.execute(delete(classification))

@@ -18,8 +18,11 @@ markup:
 Limits (webex-facts.md): markdown at most 7439 UTF-8 bytes; at most five
 buttons per card; a card well under 20 KB. ``card_size`` measures the JSON the
 way ``requests`` sends it (``ensure_ascii``: an emoji costs 12 bytes), which is
-never smaller than the UTF-8 form, and every card builder stays under
-``CARD_BUDGET`` by construction and checks it (``fit_card`` in each builder).
+never smaller than the UTF-8 form. Cards whose size depends on the data degrade
+to fit ``CARD_BUDGET`` (``list_card.fit_rows``, the detail card's budget);
+cards of catalogue text only (filter, help, summary, notices) pass through
+``check_card``, which raises ``CardTooLarge``: growing one past the limit (a
+longer translation, more commands in help) is a bug the tests then catch.
 """
 
 from __future__ import annotations
@@ -28,7 +31,6 @@ import json
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, TypeVar
 
 from core.query import Query
@@ -308,5 +310,16 @@ def fit_markdown(lines: list[str], tail: list[str], note: str) -> str:
     return "\n".join([*kept, note, *tail])
 
 
-def iso(day: date | None) -> str:
-    return day.isoformat() if day else ""
+class CardTooLarge(ValueError):
+    """A card Webex would refuse, built from catalogue text alone: a bug, not bad data."""
+
+
+def check_card(built: Json) -> Json:
+    """``built`` as it is, once it is known to be within Webex's card limits."""
+    size, buttons = card_size(built), count_buttons(built)
+    if size > CARD_BUDGET or buttons > MAX_BUTTONS:
+        raise CardTooLarge(
+            f"card of {size} bytes (budget {CARD_BUDGET}) with {buttons} buttons"
+            f" (at most {MAX_BUTTONS})"
+        )
+    return built

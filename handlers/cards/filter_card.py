@@ -10,11 +10,12 @@ statuses selected.
 
 from __future__ import annotations
 
-from core.query import Query
+from core.query import NEEDING_ATTENTION, Query
 from core.statuses import Lang, ProvisioningStatus, SubscriptionStatus
 from handlers.cards.common import (
     Json,
     card,
+    check_card,
     escape_markdown,
     list_payload,
     md,
@@ -73,7 +74,7 @@ def filter_reply(lang: Lang, query: Query | None = None) -> Reply:
     ]
     actions = [
         submit(t("action_apply", lang), payload("filter_apply"), style="positive"),
-        submit(t("action_attention", lang), list_payload(Query(needing_attention=True))),
+        submit(t("action_attention", lang), list_payload(NEEDING_ATTENTION)),
         submit(t("action_all", lang), list_payload(Query())),
     ]
     lines = [
@@ -87,4 +88,4 @@ def filter_reply(lang: Lang, query: Query | None = None) -> Reply:
         lines += ["", f"**{escape_markdown(heading)}**"]
         lines += [f"- {escape_markdown(status.label(lang))}" for status in statuses]
     lines += ["", md("filter_md", lang)]
-    return Reply(markdown="\n".join(lines), card=card(body, actions, lang=lang))
+    return Reply(markdown="\n".join(lines), card=check_card(card(body, actions, lang=lang)))

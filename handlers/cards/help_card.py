@@ -4,11 +4,12 @@ ask most (summary, needing attention, filter)."""
 
 from __future__ import annotations
 
-from core.query import Query
+from core.query import NEEDING_ATTENTION
 from core.statuses import Lang
 from handlers.cards.common import (
     Json,
     card,
+    check_card,
     escape_markdown,
     list_payload,
     payload,
@@ -53,7 +54,7 @@ def help_reply(manifest: Manifest, lang: Lang) -> Reply:
     lines += ["", escape_markdown(language)]
     actions = [
         submit(t("action_summary", lang), payload("summary")),
-        submit(t("action_attention", lang), list_payload(Query(needing_attention=True))),
+        submit(t("action_attention", lang), list_payload(NEEDING_ATTENTION)),
         submit(t("action_filter", lang), payload("filter")),
     ]
-    return Reply(markdown="\n".join(lines), card=card(body, actions, lang=lang))
+    return Reply(markdown="\n".join(lines), card=check_card(card(body, actions, lang=lang)))

@@ -8,7 +8,7 @@ status: customers with at least one subscription in it.
 
 from __future__ import annotations
 
-from core.query import Query
+from core.query import NEEDING_ATTENTION, Query
 from core.results import Summary
 from core.statuses import Lang, ProvisioningStatus, SubscriptionStatus
 from handlers.cards.common import (
@@ -16,6 +16,7 @@ from handlers.cards.common import (
     Heading,
     Json,
     card,
+    check_card,
     escape_markdown,
     list_payload,
     payload,
@@ -67,7 +68,6 @@ def summary_reply(summary: Summary, lang: Lang, *, heading: Heading | None = Non
             card=card([*top, text(title, size="large", weight="bolder"), text(empty)], lang=lang),
         )
     attention = t("summary_attention", lang, count=summary.needing_attention)
-    attention_query = Query(needing_attention=True)
     body: list[Json] = [
         *top,
         text(title, size="large", weight="bolder"),
@@ -75,7 +75,7 @@ def summary_reply(summary: Summary, lang: Lang, *, heading: Heading | None = Non
             "type": "Container",
             "style": "attention" if summary.needing_attention else "good",
             "spacing": "medium",
-            "selectAction": submit(t("action_attention", lang), list_payload(attention_query)),
+            "selectAction": submit(t("action_attention", lang), list_payload(NEEDING_ATTENTION)),
             "items": [text(attention, weight="bolder")],
         },
         text(t("filter_provisioning", lang), weight="bolder", spacing="medium"),
@@ -91,12 +91,12 @@ def summary_reply(summary: Summary, lang: Lang, *, heading: Heading | None = Non
     ]
     body.append(text(t("summary_hint", lang), size="small", isSubtle=True, spacing="medium"))
     actions = [
-        submit(t("action_attention", lang), list_payload(attention_query)),
+        submit(t("action_attention", lang), list_payload(NEEDING_ATTENTION)),
         submit(t("action_filter", lang), payload("filter")),
     ]
     return Reply(
         markdown=top_md + _markdown(summary, title, attention, lang),
-        card=card(body, actions, lang=lang),
+        card=check_card(card(body, actions, lang=lang)),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,8 +13,14 @@ from handlers.cards.common import (
     CARD_BUDGET,
     MAX_BUTTONS,
     TEXT_LIMIT,
+    CardTooLarge,
+    card,
     card_size,
+    check_card,
     count_buttons,
+    payload,
+    submit,
+    text,
     text_size,
 )
 from handlers.commands.customer import ShowCustomer
@@ -100,3 +107,16 @@ def test_pick_lists_stay_within_limits(name: str, total: int) -> None:
     store = builders.FakeStore(total=total, name="🚀" * 300)
     reply = handle(ShowCustomer(name=name), context(store, "sv"))
     within_limits(reply.card, reply.markdown)
+
+
+def test_a_card_of_catalogue_text_past_the_limits_is_refused() -> None:
+    """Filter, help, summary and notices check their size instead of degrading:
+    only a bug (a longer translation, many more commands) can grow them."""
+    body = [text("x" * 2000) for _ in range(10)]
+    with pytest.raises(CardTooLarge, match=r"budget 16000"):
+        check_card(card(body, lang="en"))
+    buttons = [submit(str(i), payload("summary")) for i in range(MAX_BUTTONS + 1)]
+    with pytest.raises(CardTooLarge, match=r"6 buttons"):
+        check_card(card([], buttons, lang="en"))
+    fine = card([], buttons[:MAX_BUTTONS], lang="en")
+    assert check_card(fine) is fine

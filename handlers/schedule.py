@@ -137,7 +137,8 @@ def _read_question(
 ) -> tuple[DigestQuestion, tuple[str, ...]]:
     """A list question (or the summary) as the typed grammar reads it."""
     # Imported here: the grammar's command table includes the commands that use this module.
-    from handlers.command import ListCustomers, ShowSummary
+    from handlers.commands.list import ListCustomers
+    from handlers.commands.summary import ShowSummary
     from handlers.grammar import parse
 
     if not text:

@@ -18,7 +18,7 @@ from handlers.cards.common import Heading
 from handlers.cards.list_card import PAGE_SIZE, list_reply, page_count
 from handlers.cards.proactive_text import heading
 from handlers.cards.summary_card import summary_reply
-from handlers.commands import CustomerStore
+from handlers.context import CustomerStore
 from handlers.reply import Reply
 
 __all__ = ["digest_heading", "digest_reply"]

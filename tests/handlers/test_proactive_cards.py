@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_cards import FORBIDDEN_RAW, _runs, strings_outside_text_runs
 
 from core.proactive import AlertRule, Digest, DigestQuestion, Schedule, StatusChange
 from core.query import Query
@@ -26,9 +25,10 @@ from handlers.cards.common import (
 from handlers.cards.digest_card import digest_reply
 from handlers.cards.subscriptions_card import MAX_ITEMS, subscriptions_reply
 from handlers.reply import Reply
-from tests.cardcheck import samples
 from tests.cardcheck.runner import Check, cardcheck  # noqa: F401  (fixture)
-from tests.cardcheck.samples import TODAY
+from tests.handlers import builders
+from tests.handlers.builders import TODAY
+from tests.handlers.test_cards import FORBIDDEN_RAW, _runs, strings_outside_text_runs
 
 LANGS: tuple[Lang, ...] = ("en", "sv")
 ZONE = "Europe/Stockholm"
@@ -46,7 +46,7 @@ def change(
 ) -> StatusChange:
     return StatusChange(
         customer_id=customer_id or f"cust-{index:06d}",
-        customer_name=name if name is not None else samples.HOSTILE_NAMES[index % 10],
+        customer_name=name if name is not None else builders.HOSTILE_NAMES[index % 10],
         dimension=dimension,
         old=old,
         new=new,
@@ -107,7 +107,7 @@ def proactive_replies() -> dict[str, Reply]:
             replies[f"alert-many-{page}-{lang}"] = alert_reply(many, lang, page=page, batch="b2")
         odd = [change(1, old="nonsense", new=None), change(2, old="failed", new="provisioned")]
         replies[f"alert-odd-{lang}"] = alert_reply(odd, lang, batch="b3")
-        store = samples.FakeStore(total=42)
+        store = builders.FakeStore(total=42)
         for label, item in (
             ("attention", digest()),
             ("summary", digest(question=DigestQuestion("summary"))),
@@ -252,7 +252,7 @@ def test_alert_cards_stay_within_limits_whatever_the_data(
 
 
 def test_digest_is_the_list_card_headed_with_its_subscription() -> None:
-    store = samples.FakeStore(total=12)
+    store = builders.FakeStore(total=12)
     reply = digest_reply(digest(), store, TODAY, ZONE, "en")
     assert reply is not None and reply.card is not None
     texts = [run["text"] for run in _runs(reply.card)]
@@ -267,8 +267,8 @@ def test_digest_is_the_list_card_headed_with_its_subscription() -> None:
 
 
 def test_digest_with_nothing_to_report_posts_nothing() -> None:
-    assert digest_reply(digest(), samples.FakeStore(total=0), TODAY, ZONE, "en") is None
-    empty = samples.FakeStore(the_summary=samples.summary(0))
+    assert digest_reply(digest(), builders.FakeStore(total=0), TODAY, ZONE, "en") is None
+    empty = builders.FakeStore(the_summary=builders.summary(0))
     assert (
         digest_reply(digest(question=DigestQuestion("summary")), empty, TODAY, ZONE, "en") is None
     )
@@ -276,7 +276,7 @@ def test_digest_with_nothing_to_report_posts_nothing() -> None:
 
 def test_summary_digest_in_swedish_names_its_weekday() -> None:
     item = digest(question=DigestQuestion("summary"), schedule=Schedule("weekly", time(9, 0), 0))
-    reply = digest_reply(item, samples.FakeStore(), TODAY, ZONE, "sv")
+    reply = digest_reply(item, builders.FakeStore(), TODAY, ZONE, "sv")
     assert reply is not None
     assert reply.markdown.startswith(
         "**Varje måndag · Sammanfattning · 09:00 Europe/Stockholm**\n\n**Sammanfattning av 60"
@@ -284,7 +284,7 @@ def test_summary_digest_in_swedish_names_its_weekday() -> None:
 
 
 def test_digest_page_past_the_end_shows_the_last_page() -> None:
-    store = samples.FakeStore(total=15)
+    store = builders.FakeStore(total=15)
     reply = digest_reply(digest(), store, TODAY, ZONE, "en", page=5)
     assert reply is not None
     assert "Page 2 of 2" in reply.markdown
@@ -293,7 +293,7 @@ def test_digest_page_past_the_end_shows_the_last_page() -> None:
 
 def test_digest_heading_escapes_a_typed_name() -> None:
     item = digest(question=DigestQuestion("list", Query(name="*x* <@all>")))
-    reply = digest_reply(item, samples.FakeStore(total=1), TODAY, ZONE, "en")
+    reply = digest_reply(item, builders.FakeStore(total=1), TODAY, ZONE, "en")
     assert reply is not None
     first = reply.markdown.splitlines()[0]
     assert first == "**Daily · Name contains “\\*x\\* &lt;@all&gt;” · 08:00 Europe/Stockholm**"

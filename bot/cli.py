@@ -89,7 +89,12 @@ def _parser() -> argparse.ArgumentParser:
 
     run = verbs.add_parser("run", help="serve the bot against Webex (gunicorn)")
     run.add_argument("--port", type=int, default=8080)
-    run.add_argument("--host", default="0.0.0.0")
+    run.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1, behind a proxy such as deploy/nginx; "
+        "0.0.0.0 listens on every interface)",
+    )
     run.add_argument("--workers", type=int, help="web processes (default 2)")
     run.set_defaults(handler=_run)
 
@@ -225,18 +230,17 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import os
-    import tempfile
-
-    # gunicorn's processes add up their metrics in one folder; prometheus_client
-    # reads this when it is first imported, which bot.run does
-    folder = tempfile.mkdtemp(prefix="statusbot-metrics-")
-    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", folder)
-    from bot.run import run
+    from bot.metrics_folder import instance_folder
     from bot.settings import RUN_NEEDS
 
     # checked before anything touches Webex (or gunicorn forks)
-    return run(load_settings(needs=RUN_NEEDS), port=args.port, host=args.host, workers=args.workers)
+    settings = load_settings(needs=RUN_NEEDS)
+    # gunicorn's processes add up their metrics in this instance's own folder;
+    # prometheus_client reads its name when first imported, which bot.run does
+    with instance_folder(settings.metrics_dir):
+        from bot.run import run
+
+        return run(settings, port=args.port, host=args.host, workers=args.workers)
 
 
 def _doctor(_args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ import requests
 from bot.settings import RUN_NEEDS, Settings, SettingsError, load_settings
 from bot.sync import source_checks
 from bot.webex import WebexClient, WebexError
+from bot.webex_check import explain
 from bot.webhooks import webhook_health
 from core.store import Store
 from handlers.manifest import ManifestError, load_manifest
@@ -60,7 +61,7 @@ def run_checks(load: Callable[[], Settings] | None = None) -> list[Check]:
             me = client.me()
             checks.append(Check("token", True, f"the bot is {me.display_name} ({me.emails[0]})"))
         except WebexError as error:
-            checks.append(Check("token", False, f"{error.reason}: check WEBEX_ACCESS_TOKEN"))
+            checks.append(Check("token", False, explain(error, settings.webex_api_url)))
             client = None
     if settings.public_url:
         url = settings.public_url + "/healthz"

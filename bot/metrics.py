@@ -14,6 +14,7 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
@@ -62,6 +63,12 @@ class Metrics:
             "Time from a webhook's arrival to the reply being posted.",
             buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0),
             registry=self.registry,
+        )
+        self.web_processes = Gauge(
+            "statusbot_web_processes",
+            "Web processes serving (statusbot run's gunicorn workers that are alive).",
+            registry=self.registry,
+            multiprocess_mode="livesum",
         )
 
     def share(self, collector: Collector) -> None:

@@ -10,15 +10,25 @@ several processes and hosts (``bot.inbox`` claims with leases).
 
 /metrics adds up the processes with prometheus_client's multiprocess mode,
 which needs PROMETHEUS_MULTIPROC_DIR set before the library is first imported;
-``statusbot run`` (``bot.cli``) sets it before it imports this module.
+``statusbot run`` (``bot.cli``) claims this instance's own folder
+(``bot.metrics_folder``) before it imports this module, and the master marks
+each exited worker dead there, so live gauges count only living processes.
+
+One machine may run several instances: each binds its own port (127.0.0.1 by
+default: the production set-up puts nginx in front, see deploy/), keeps its
+own metrics folder, and opens no gunicorn control socket (gunicorn's default
+path is per user, so a second instance would take it over and, stopping,
+delete it under the first).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from prometheus_client import multiprocess
 
 from bot.app import create_app
 from bot.inbox import Inbox
@@ -26,6 +36,7 @@ from bot.logs import configure_logging
 from bot.service import Service, build_service
 from bot.settings import RUN_NEEDS, Settings, SettingsError
 from bot.webex import WebexClient, WebexError
+from bot.webex_check import explain
 from bot.webhooks import reconcile_webhooks
 from core.store import Store
 from handlers.manifest import load_manifest
@@ -47,10 +58,7 @@ def prepare(settings: Settings) -> str:
     try:
         me = client.me()
     except WebexError as error:
-        raise SettingsError(
-            f"WEBEX_ACCESS_TOKEN was refused by {settings.webex_api_url} ({error.reason}): "
-            "check the bot's token on developer.webex.com"
-        ) from None
+        raise SettingsError(explain(error, settings.webex_api_url)) from None
     # the tables, once, before the workers fork (they would race to create them)
     Store.open(settings.database_url).close()
     Inbox.open(settings.database_url).close()
@@ -76,7 +84,10 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        if "control_socket_disable" in self.cfg.settings:  # gunicorn >= 25.1 has one
+            self.cfg.set("control_socket_disable", True)
         self.cfg.set("worker_exit", self._worker_exit)
+        self.cfg.set("child_exit", _child_exit)
 
     def _worker_exit(self, _server: Any, _worker: Any) -> None:
         if self.service is not None:
@@ -86,10 +97,20 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         # Called in each worker after the fork: every process has its own pools.
         self.service = build_service(self.settings)
         self.service.start()
+        self.service.metrics.web_processes.set(1)
         return create_app(self.service)
 
 
-def run(settings: Settings, *, port: int, host: str = "0.0.0.0", workers: int | None = None) -> int:
+def _child_exit(_server: Any, worker: Any) -> None:
+    """In the master, for every worker that exited (recycled, crashed or killed):
+    its live gauges stop counting (prometheus_client's multiprocess advice)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def run(
+    settings: Settings, *, port: int, host: str = "127.0.0.1", workers: int | None = None
+) -> int:
     configure_logging(settings.log_format)
     prepare(settings)
     options = {

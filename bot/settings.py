@@ -20,6 +20,7 @@ import ipaddress
 import os
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -78,6 +79,7 @@ HOW_TO_FIX = {
     "STATUSBOT_WHOLESALE_TOKEN": "set it to a token with spark-admin:wholesale_customers_read",
     "STATUSBOT_STALE_MINUTES": "use a whole number of minutes from 1 to 100000",
     "STATUSBOT_COLUMNS": "set it to the path of a column mapping file (TOML), or unset it",
+    "STATUSBOT_METRICS_DIR": "use a folder this user owns, e.g. /run/statusbot/metrics",
 }
 
 
@@ -148,6 +150,8 @@ class Settings(BaseSettings):
     wholesale_token: SecretStr | None = None  # Webex admin token (never logged)
     stale_minutes: int = Field(default=60, ge=1, le=100_000)
     columns: str | None = None
+    # statusbot run: where each instance keeps its metrics folder (bot.metrics_folder)
+    metrics_dir: Path | None = None
 
     @field_validator("database_url")
     @classmethod

@@ -132,6 +132,11 @@ def _safe_filename(name: str) -> str:
     return cleaned if cleaned not in ("", ".", "..") else "file"
 
 
+def _tracking(error: WebexError) -> str:
+    """ ", tracking id X" for the log, or nothing when Webex never answered."""
+    return f", tracking id {error.tracking_id}" if error.tracking_id else ""
+
+
 #: Server errors after which a non-idempotent request may or may not have happened.
 AMBIGUOUS_STATUSES = frozenset({500, 502, 504})
 
@@ -224,19 +229,19 @@ class WebexClient:
                 level = logging.WARNING if error.retryable else logging.INFO
                 log.log(
                     level,
-                    "%s; gave up after %d attempt(s), tracking id %s",
+                    "%s; gave up after %d attempt(s)%s",
                     error.reason,
                     attempt,
-                    error.tracking_id,
+                    _tracking(error),
                 )
                 raise error from None
             log.info(
-                "%s; retry %d of %d in %.2fs, tracking id %s",
+                "%s; retry %d of %d in %.2fs%s",
                 error.reason,
                 attempt,
                 policy.attempts - 1,
                 wait,
-                error.tracking_id,
+                _tracking(error),
             )
             self._sleep(wait)
         raise AssertionError("unreachable: the loop returns or raises")

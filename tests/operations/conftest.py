@@ -1,0 +1,29 @@
+"""Fixtures for the operator's tests: an emulator on a free port, a SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from emulator.server import EmulatorConfig, ServerHandle, run_in_thread
+from tests.e2e.conftest import BOT_EMAIL, BOT_TOKEN, USERS
+
+
+@pytest.fixture
+def emulator() -> Iterator[ServerHandle]:
+    handle = run_in_thread(
+        EmulatorConfig(
+            bot_token=BOT_TOKEN, bot_email=BOT_EMAIL, users=USERS, failure_threshold=10_000
+        )
+    )
+    try:
+        yield handle
+    finally:
+        handle.stop()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'statusbot.sqlite3'}"

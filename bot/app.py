@@ -2,35 +2,44 @@
 
 ``POST /webhooks/webex`` hands the raw body and the signature to
 ``bot.receiver.receive``; ``/healthz`` says the process is up; ``/readyz``
-says the store and Webex answer; ``/metrics`` is Prometheus text.
+says the store takes writes and Webex answers (``bot.readiness``: cached, one
+check at a time, never retried); ``/metrics`` is Prometheus text.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flask import Flask, Response, jsonify, request
-from sqlalchemy import text
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from bot.readiness import Readiness
 from bot.receiver import MAX_BODY_BYTES, receive
-from bot.webex import WebexError
 
 if TYPE_CHECKING:
     from bot.service import Service
 
 log = logging.getLogger("statusbot.app")
 
-#: How long a successful Webex check counts for /readyz (it must stay cheap).
-READY_CACHE_SECONDS = 30.0
+
+def readiness_of(service: Service) -> Readiness:
+    """/readyz's checks for this process: its own short-timeout, no-retry Webex client."""
+    settings = service.settings
+    assert settings.webex_access_token is not None  # build_service required it
+    return Readiness.for_bot(
+        database_url=settings.database_url,
+        token=settings.webex_access_token.get_secret_value(),
+        api_url=settings.webex_api_url,
+        fallback_engine=service.store.engine,
+    )
 
 
-def create_app(service: Service) -> Flask:
+def create_app(service: Service, readiness: Readiness | None = None) -> Flask:
+    """The app; ``readiness`` defaults to the checks ``bot.readiness`` builds for ``service``."""
     app = Flask("statusbot")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    webex_ok_at: list[float] = []
+    ready = readiness or readiness_of(service)
 
     @app.post("/webhooks/webex")
     def webhook() -> tuple[Response, int]:
@@ -55,25 +64,8 @@ def create_app(service: Service) -> Flask:
 
     @app.get("/readyz")
     def readyz() -> tuple[Response, int]:
-        checks: dict[str, Any] = {}
-        try:
-            with service.store.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-            checks["store"] = "ok"
-        except Exception as error:
-            checks["store"] = f"unreachable: {type(error).__name__}"
-        now = time.monotonic()
-        if webex_ok_at and now - webex_ok_at[-1] < READY_CACHE_SECONDS:
-            checks["webex"] = "ok"
-        else:
-            try:
-                service.webex.me()
-                webex_ok_at[:] = [now]
-                checks["webex"] = "ok"
-            except WebexError as error:
-                checks["webex"] = f"unreachable: {error.reason}"
-        ready = all(value == "ok" for value in checks.values())
-        return jsonify({"ready": ready, **checks}), 200 if ready else 503
+        body, status = ready.answer()
+        return jsonify(body), status
 
     @app.get("/metrics")
     def metrics() -> Response:

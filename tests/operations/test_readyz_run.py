@@ -46,8 +46,8 @@ def bot(emulator: ServerHandle, sqlite_url: str, tmp_path: Path) -> Iterator[Sta
         instance.ensure_stopped()
 
 
-def signed_delivery(bot: StatusbotRun, emulator: ServerHandle) -> requests.Response:
-    """A real question's envelope, signed as Webex signs it, posted to the bot."""
+def delivery_request(url: str, emulator: ServerHandle) -> dict[str, Any]:
+    """``requests.post`` arguments: a real question's envelope, signed as Webex signs it."""
     alice = WebexAPI(access_token="ALICE_TOKEN", base_url=emulator.api_url)
     message = alice.messages.create(toPersonEmail=BOT_EMAIL, text="help")
     body = json.dumps(
@@ -60,12 +60,11 @@ def signed_delivery(bot: StatusbotRun, emulator: ServerHandle) -> requests.Respo
         }
     ).encode()
     signature = hmac.new(SECRET.encode(), body, hashlib.sha1).hexdigest()
-    return requests.post(
-        bot.url + "/webhooks/webex",
-        data=body,
-        headers={"Content-Type": "application/json", "X-Spark-Signature": signature},
-        timeout=PATIENCE,
-    )
+    return {
+        "url": url + "/webhooks/webex",
+        "data": body,
+        "headers": {"Content-Type": "application/json", "X-Spark-Signature": signature},
+    }
 
 
 def probe(bot: StatusbotRun) -> tuple[int, Any]:
@@ -89,7 +88,8 @@ def test_probes_during_a_webex_failure_cost_one_call_and_stall_nothing(
     with ThreadPoolExecutor(PROBES) as pool:
         probes = [pool.submit(probe, bot) for _ in range(PROBES)]
         wait_until(lambda: hits(emulator, failing) >= 1, what="a probe to call Webex")
-        assert signed_delivery(bot, emulator).status_code == 200
+        delivered = requests.post(**delivery_request(bot.url, emulator), timeout=PATIENCE)
+        assert delivered.status_code == 200
         assert bot.get("/healthz", timeout=PATIENCE).status_code == 200
         answers = [future.result() for future in probes]
     assert answers == [(503, NOT_READY)] * PROBES

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +31,17 @@ def instances() -> Iterator[list[StatusbotRun]]:
 
 def folders(parent: Path) -> list[Path]:
     return sorted(parent.glob("run-*"))
+
+
+def listening(port: int) -> set[str]:
+    """The addresses something listens on at ``port`` (IPv4, from /proc/net/tcp)."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, hex_port = local.split(":")
+        if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+            found.add(socket.inet_ntoa(bytes.fromhex(address)[::-1]))
+    return found
 
 
 def web_processes(instance: StatusbotRun) -> float:
@@ -61,6 +73,7 @@ def test_a_clean_stop_leaves_no_metrics_folder(
     emulator: ServerHandle, sqlite_url: str, tmp_path: Path, instances: list[StatusbotRun]
 ) -> None:
     bot = make(instances, emulator, sqlite_url, tmp_path, "bot").start()
+    assert listening(bot.port) == {"127.0.0.1"}, "loopback unless told otherwise"
     (folder,) = folders(tmp_path / "metrics")
     assert web_processes(bot) == 1
     assert any(folder.glob("*.db")), "the workers keep their metrics in the instance's folder"

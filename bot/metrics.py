@@ -8,7 +8,10 @@ and /metrics adds up every worker process.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterable
+from pathlib import Path
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -19,7 +22,31 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
+
+
+class ProcessFiles(Collector):
+    """prometheus_client's multiprocess collector over this instance's folder, minus
+    the files that are still empty.
+
+    A process creates its file before it sizes it; a worker killed in between
+    leaves it empty for good, and prometheus_client's own collector then fails
+    every scrape (prometheus/client_python#1199, open). An empty file holds no
+    values, so nothing is lost by leaving it out.
+    """
+
+    def __init__(self, folder: str) -> None:
+        self._folder = Path(folder)
+
+    def collect(self) -> Iterable[Metric]:
+        files = []
+        for file in self._folder.glob("*.db"):
+            with contextlib.suppress(FileNotFoundError):  # a dead worker's, just removed
+                if file.stat().st_size > 0:
+                    files.append(str(file))
+        merged: Iterable[Metric] = multiprocess.MultiProcessCollector.merge(files)  # type: ignore[no-untyped-call]
+        return merged
 
 
 class Metrics:
@@ -81,7 +108,7 @@ class Metrics:
         """The text to serve at /metrics, and its content type."""
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             registry = CollectorRegistry()
-            multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+            registry.register(ProcessFiles(os.environ["PROMETHEUS_MULTIPROC_DIR"]))
             for collector in self.shared:
                 registry.register(collector)
             return generate_latest(registry), CONTENT_TYPE_LATEST

@@ -9,6 +9,7 @@ import pytest
 
 from emulator.server import EmulatorConfig, ServerHandle, run_in_thread
 from tests.e2e.conftest import BOT_EMAIL, BOT_TOKEN, USERS
+from tests.operations.process import StatusbotRun
 
 
 @pytest.fixture
@@ -27,3 +28,19 @@ def emulator() -> Iterator[ServerHandle]:
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'statusbot.sqlite3'}"
+
+
+@pytest.fixture
+def bot(emulator: ServerHandle, sqlite_url: str, tmp_path: Path) -> Iterator[StatusbotRun]:
+    """``statusbot run`` (one worker) against the emulator, on SQLite."""
+    instance = StatusbotRun(
+        emulator.api_url,
+        sqlite_url,
+        tmp_path / "bot.log",
+        env={"STATUSBOT_METRICS_DIR": str(tmp_path / "metrics")},
+    )
+    instance.start()
+    try:
+        yield instance
+    finally:
+        instance.ensure_stopped()

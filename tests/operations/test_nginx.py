@@ -65,21 +65,6 @@ class SlowBodies:
 
 
 @pytest.fixture
-def bot(emulator: ServerHandle, sqlite_url: str, tmp_path: Path) -> Iterator[StatusbotRun]:
-    instance = StatusbotRun(
-        emulator.api_url,
-        sqlite_url,
-        tmp_path / "bot.log",
-        env={"STATUSBOT_METRICS_DIR": str(tmp_path / "metrics")},
-    )
-    instance.start()
-    try:
-        yield instance
-    finally:
-        instance.ensure_stopped()
-
-
-@pytest.fixture
 def nginx(bot: StatusbotRun, tmp_path: Path) -> Iterator[Nginx]:
     proxy = Nginx(tmp_path / "nginx", bot.port).start()
     try:

@@ -13,9 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,21 +27,6 @@ from tests.operations.test_readiness import NOT_READY, fault, hits
 
 PROBES = 12
 PATIENCE = 15.0  # seconds any client here waits for an answer
-
-
-@pytest.fixture
-def bot(emulator: ServerHandle, sqlite_url: str, tmp_path: Path) -> Iterator[StatusbotRun]:
-    instance = StatusbotRun(
-        emulator.api_url,
-        sqlite_url,
-        tmp_path / "bot.log",
-        env={"STATUSBOT_METRICS_DIR": str(tmp_path / "metrics")},
-    )
-    instance.start()
-    try:
-        yield instance
-    finally:
-        instance.ensure_stopped()
 
 
 def delivery_request(url: str, emulator: ServerHandle) -> dict[str, Any]:

@@ -78,7 +78,9 @@ def test_slow_bodies_through_nginx_do_not_delay_a_signed_delivery(
 ) -> None:
     with SlowBodies(nginx.port):
         answer = requests.post(**delivery_request(nginx.url, emulator), timeout=PATIENCE)
-        assert answer.status_code == 200 and answer.json() == {"status": "stored"}
+        # the emulator may have delivered the same question first: then it is a duplicate
+        assert answer.status_code == 200
+        assert answer.json() in ({"status": "stored"}, {"status": "duplicate"})
         assert requests.get(nginx.url + "/healthz", timeout=PATIENCE).status_code == 200
     # what the internet may reach, and what it may not
     assert requests.get(nginx.url + "/webhooks/webex", timeout=10).status_code == 403

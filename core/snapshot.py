@@ -4,8 +4,8 @@ data-contract.md: a file is a complete snapshot; it is imported all or
 nothing, and a bad file gets a report naming every bad row (line, column,
 value, why). So reading never stops at the first error, and never writes:
 ``read_snapshot`` returns a ``Snapshot`` or raises ``SnapshotInvalid`` with
-every problem found. Rows are kept once, in compact tuples (one copy of the
-data), so 100,000 customers fit comfortably in memory.
+every problem found. Valid rows are staged on disk as they are read
+(``core.staging``), so memory stays flat however large the file is.
 """
 
 from __future__ import annotations
@@ -15,32 +15,21 @@ import hashlib
 import io
 import itertools
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import ValidationError
 
 from core.columns import DEFAULT_MAPPING, FIELDS, ColumnMapping
+from core.csvrow import reason_of, validate_row
 from core.jsonstream import JsonArrayError, iter_json_array
 from core.models import (
     Customer,
-    Id,
-    Kind,
-    Name,
-    OptionalDate,
-    Provisioning,
-    Service,
-    State,
-    Subscription,
 )
-from core.statuses import (
-    ProvisioningStatus,
-    SubscriptionKind,
-    SubscriptionState,
-)
+from core.stager import Stager
+from core.staging import Snapshot as Snapshot  # re-exported: callers read snapshots here
 
 #: Stop collecting after this many problems: the report stays readable.
 MAX_REPORTED_ERRORS = 1000
@@ -77,85 +66,16 @@ class SnapshotInvalid(Exception):
         return "\n".join(lines)
 
 
-@dataclass(slots=True)
-class Snapshot:
-    """A validated snapshot: customers, subscriptions and services by id.
-
-    ``customers``: id -> name. ``subscriptions``: id -> (customer id, kind,
-    state, start date, end date). ``services``: (subscription id, name,
-    provisioning status) in file order.
-    """
-
-    customers: dict[str, str] = field(default_factory=dict)
-    subscriptions: dict[
-        str, tuple[str, SubscriptionKind, SubscriptionState, date | None, date | None]
-    ] = field(default_factory=dict)
-    services: list[tuple[str, str, ProvisioningStatus]] = field(default_factory=list)
-    digest: str = ""
-
-    def subscription_provisioning(self) -> dict[str, ProvisioningStatus]:
-        """Each subscription's most important service status."""
-        best: dict[str, ProvisioningStatus] = {}
-        for subscription_id, _name, status in self.services:
-            current = best.get(subscription_id)
-            if current is None or status.rank < current.rank:
-                best[subscription_id] = status
-        return best
-
-    def to_customers(self) -> Iterator[Customer]:
-        """The snapshot as models (for small snapshots, sources and tests)."""
-        services: dict[str, list[Service]] = {}
-        for subscription_id, name, status in self.services:
-            services.setdefault(subscription_id, []).append(
-                Service(name=name, provisioning_status=status)
-            )
-        subscriptions: dict[str, list[Subscription]] = {}
-        for sub_id, (customer_id, kind, state, start, end) in self.subscriptions.items():
-            subscriptions.setdefault(customer_id, []).append(
-                Subscription(
-                    id=sub_id,
-                    kind=kind,
-                    state=state,
-                    start_date=start,
-                    end_date=end,
-                    services=services[sub_id],
-                )
-            )
-        for customer_id, name in self.customers.items():
-            yield Customer(id=customer_id, name=name, subscriptions=subscriptions[customer_id])
-
-
-class _CsvRow(BaseModel):
-    """One CSV row: a service of a subscription of a customer."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    customer_id: Id
-    customer_name: Name
-    subscription_id: Id
-    subscription_kind: Kind
-    subscription_state: State = SubscriptionState.ACTIVE
-    start_date: OptionalDate = None
-    end_date: OptionalDate = None
-    service: Name
-    provisioning_status: Provisioning
-
-    @model_validator(mode="before")
-    @classmethod
-    def _missing_is_absent(cls, values: Any) -> Any:
-        # A short row gives None: let pydantic say "Field required" or use the default.
-        if isinstance(values, dict):
-            return {key: value for key, value in values.items() if value not in (None, "")}
-        return values
-
-
 class _Collector:
-    """Gathers rows into a Snapshot and every problem into a list."""
+    """Stages valid rows into a Snapshot and gathers every problem in a list."""
 
     def __init__(self) -> None:
         self.snapshot = Snapshot()
         self.errors: list[RowError] = []
-        self._customer_line: dict[str, int] = {}
+        self._stager = Stager(self.snapshot)
+        self.add_customer = self._stager.add_customer
+        self.add_subscription = self._stager.add_subscription
+        self.add_service = self._stager.add_service
 
     @property
     def full(self) -> bool:
@@ -165,53 +85,19 @@ class _Collector:
         if not self.full:
             self.errors.append(RowError(line, column, "" if value is None else str(value), reason))
 
-    def add_customer(self, line: int, customer_id: str, name: str, *, column: str) -> None:
-        known = self.snapshot.customers.setdefault(customer_id, name)
-        if known != name:
-            first = self._customer_line.get(customer_id)
-            self.error(
-                line, column, name, f"customer {customer_id!r} is named {known!r} on line {first}"
-            )
-        self._customer_line.setdefault(customer_id, line)
-
-    def add_subscription(
-        self,
-        line: int,
-        subscription_id: str,
-        values: tuple[str, SubscriptionKind, SubscriptionState, date | None, date | None],
-    ) -> bool:
-        known = self.snapshot.subscriptions.setdefault(subscription_id, values)
-        if known == values:
-            return True
-        names = ("customer_id", "subscription_kind", "subscription_state", "start_date", "end_date")
-        for name, old, new in zip(names, known, values, strict=True):
-            if old != new:
-                self.error(
-                    line,
-                    name,
-                    _show(new),
-                    f"subscription {subscription_id!r} has {name} {_show(old)!r} on an earlier row",
-                )
-                break
-        return False
-
-
-def _reason(message: str) -> str:
-    return message.removeprefix("Value error, ")
-
-
-def _show(value: object) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    return "" if value is None else str(value)
-
-
-def _check_subscription(kind: SubscriptionKind, start: date | None, end: date | None) -> str | None:
-    if kind is SubscriptionKind.TRIAL and end is None:
-        return "a trial needs an end date"
-    if start and end and end < start:
-        return f"end_date is before start_date {start.isoformat()}"
-    return None
+    def finish(self) -> Snapshot:
+        """The staged snapshot, or SnapshotInvalid naming every problem in file order
+        (the rows that disagree with earlier ones are found last, in SQL)."""
+        disagreements = self._stager.finish(MAX_REPORTED_ERRORS)
+        if disagreements:
+            found = [*self.errors, *(RowError(*problem) for problem in disagreements)]
+            self.errors = sorted(found, key=lambda error: error.line)[:MAX_REPORTED_ERRORS]
+        if not self.errors and not self.snapshot.customers:
+            self.error(1, "(file)", "", "the snapshot has no customers")
+        if self.errors:
+            self.snapshot.close()
+            raise SnapshotInvalid(self.errors, truncated=self.full)
+        return self.snapshot
 
 
 def read_csv(stream: IO[str], collector: _Collector, columns: ColumnMapping | None = None) -> None:
@@ -235,24 +121,15 @@ def read_csv(stream: IO[str], collector: _Collector, columns: ColumnMapping | No
         if all(not (value or "").strip() for key, value in record.items() if key):
             continue  # blank line
         row = mapping.row({column: record.get(column) for column in CSV_COLUMNS})
-        try:
-            parsed = _CsvRow.model_validate(row)
-        except ValidationError as error:
-            for problem in error.errors():
-                column = str(problem["loc"][0]) if problem["loc"] else "row"
-                collector.error(line, column, row.get(column), _reason(problem["msg"]))
-            continue
-        problem_text = _check_subscription(
-            parsed.subscription_kind, parsed.start_date, parsed.end_date
-        )
-        if problem_text:
-            column = "end_date"
-            collector.error(line, column, _show(parsed.end_date), problem_text)
+        parsed = validate_row(row)
+        if isinstance(parsed, list):
+            for column, value, reason in parsed:
+                collector.error(line, column, value, reason)
             continue
         collector.add_customer(
             line, parsed.customer_id, parsed.customer_name, column="customer_name"
         )
-        if collector.add_subscription(
+        collector.add_subscription(
             line,
             parsed.subscription_id,
             (
@@ -262,10 +139,8 @@ def read_csv(stream: IO[str], collector: _Collector, columns: ColumnMapping | No
                 parsed.start_date,
                 parsed.end_date,
             ),
-        ):
-            collector.snapshot.services.append(
-                (parsed.subscription_id, parsed.service, parsed.provisioning_status)
-            )
+        )
+        collector.add_service(parsed.subscription_id, parsed.service, parsed.provisioning_status)
 
 
 def read_json(stream: IO[str], collector: _Collector) -> None:
@@ -285,7 +160,7 @@ def _add_json_customer(collector: _Collector, line: int, index: int, item: Any) 
             column = ".".join(str(part) for part in problem["loc"]) or f"[{index}]"
             value = problem.get("input")
             shown = value if isinstance(value, str | int | float) else ""
-            collector.error(line, f"[{index}].{column}", shown, _reason(problem["msg"]))
+            collector.error(line, f"[{index}].{column}", shown, reason_of(problem["msg"]))
         return
     collector.add_customer(line, customer.id, customer.name, column=f"[{index}].name")
     for subscription in customer.subscriptions:
@@ -296,11 +171,9 @@ def _add_json_customer(collector: _Collector, line: int, index: int, item: Any) 
             subscription.start_date,
             subscription.end_date,
         )
-        if collector.add_subscription(line, subscription.id, values):
-            for service in subscription.services:
-                collector.snapshot.services.append(
-                    (subscription.id, service.name, service.provisioning_status)
-                )
+        collector.add_subscription(line, subscription.id, values)
+        for service in subscription.services:
+            collector.add_service(subscription.id, service.name, service.provisioning_status)
 
 
 def read_snapshot(
@@ -331,12 +204,9 @@ def _read(
             read_csv(text, collector, columns)
     except UnicodeDecodeError as error:
         collector.error(0, "(file)", "", f"not UTF-8 text ({error.reason})")
-    if not collector.errors and not collector.snapshot.customers:
-        collector.error(1, "(file)", "", "the snapshot has no customers")
-    if collector.errors:
-        raise SnapshotInvalid(collector.errors, truncated=collector.full)
-    collector.snapshot.digest = hasher.hexdigest()
-    return collector.snapshot
+    snapshot = collector.finish()
+    snapshot.digest = hasher.hexdigest()
+    return snapshot
 
 
 class _Hashing(io.RawIOBase):
@@ -357,11 +227,18 @@ class _Hashing(io.RawIOBase):
 
 
 def snapshot_from_customers(customers: Iterable[Customer]) -> Snapshot:
-    """A Snapshot from models a source produced (sources, tests)."""
+    """A Snapshot from models a source produced (sources, tests), one at a time.
+
+    The digest is that of the JSON array of the customers, as ``json.dumps``
+    writes it, hashed piece by piece.
+    """
     collector = _Collector()
-    payload = json.dumps([customer.model_dump(mode="json") for customer in customers])
-    read_json(io.StringIO(payload), collector)
-    if collector.errors:
-        raise SnapshotInvalid(collector.errors, truncated=collector.full)
-    collector.snapshot.digest = hashlib.sha256(payload.encode()).hexdigest()
-    return collector.snapshot
+    hasher = hashlib.sha256(b"[")
+    for index, customer in enumerate(customers):
+        item = customer.model_dump(mode="json")
+        hasher.update(((", " if index else "") + json.dumps(item)).encode())
+        _add_json_customer(collector, 1, index, item)
+    hasher.update(b"]")
+    snapshot = collector.finish()
+    snapshot.digest = hasher.hexdigest()
+    return snapshot

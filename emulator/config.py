@@ -14,6 +14,7 @@ class EmulatorConfig:
     ``users`` holds ``(email, token)`` pairs; the bot is added from ``bot_*``.
     ``failure_threshold`` failed deliveries within ``failure_window_seconds``
     turn a webhook ``inactive`` (Webex: 100 within five minutes).
+    ``delivery_concurrency`` POSTs are in flight at once, in no promised order.
     """
 
     bot_token: str = "BOT_TOKEN"
@@ -23,6 +24,8 @@ class EmulatorConfig:
     failure_threshold: int = 100
     failure_window_seconds: float = 300.0
     delivery_timeout_seconds: float = 5.0
+    #: Deliveries in flight at once (Webex sends several and promises no order).
+    delivery_concurrency: int = 8
     max_message_bytes: int = 7439
     event_log_size: int = 10_000
     admin_local_only: bool = True

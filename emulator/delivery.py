@@ -1,8 +1,12 @@
-"""Webhook delivery: signed POSTs from a background thread, never inside an API request.
+"""Webhook delivery: signed POSTs from background threads, never inside an API request.
 
 An event is matched against the webhooks when it happens (so a webhook made
 later never hears of it, and room membership is judged at that moment); the
-POSTs happen afterwards on the dispatcher thread. Each failure (non-2xx or
+POSTs happen afterwards on the dispatcher's threads. Webex delivers several
+webhooks at once and promises no order, so ``delivery_concurrency`` threads
+each POST one at a time: a slow target or a delayed delivery holds up one of
+them, not the whole queue, and a benchmark measures the bot, not this queue.
+Each failure (non-2xx or
 unreachable) is counted; ``failure_threshold`` failures within
 ``failure_window_seconds`` set the webhook ``inactive``, as Webex does.
 """
@@ -94,9 +98,9 @@ class Dispatcher:
         self._pending = 0
         self._failures: dict[str, deque[float]] = {}
         self._records: deque[DeliveryRecord] = deque(maxlen=config.event_log_size)
-        self._session = requests.Session()
-        self._session.trust_env = False  # targets are local; never route them via a proxy
-        self._thread: threading.Thread | None = None
+        self._local = threading.local()  # a requests.Session per thread: not thread-safe
+        self._sessions: list[requests.Session] = []
+        self._threads: list[threading.Thread] = []
 
     # -- producer side (called with the store lock held) ---------------------
     def on_event(self, event: Event) -> None:
@@ -120,16 +124,35 @@ class Dispatcher:
 
     # -- lifecycle -----------------------------------------------------------
     def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="emulator-delivery", daemon=True)
-            self._thread.start()
+        if self._threads:
+            return
+        for number in range(max(1, self._config.delivery_concurrency)):
+            thread = threading.Thread(
+                target=self._run, name=f"emulator-delivery-{number}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
 
     def stop(self) -> None:
-        if self._thread is not None:
+        for _ in self._threads:
             self._queue.put(None)
-            self._thread.join(timeout=10)
-            self._thread = None
-        self._session.close()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self._threads = []
+        with self._idle:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.trust_env = False  # targets are local; never route them via a proxy
+            self._local.session = session
+            with self._idle:
+                self._sessions.append(session)
+        return session
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until every queued delivery has been attempted; False on timeout."""
@@ -194,7 +217,7 @@ class Dispatcher:
         if delivery.secret:
             headers["X-Spark-Signature"] = signature(delivery.secret, delivery.body)
         try:
-            response = self._session.post(
+            response = self._session().post(
                 delivery.target_url,
                 data=delivery.body,
                 headers=headers,

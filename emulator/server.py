@@ -111,6 +111,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--failure-threshold", type=int, default=100)
     parser.add_argument(
+        "--delivery-concurrency",
+        type=int,
+        default=8,
+        help="webhook POSTs in flight at once (Webex sends several, in no promised order)",
+    )
+    parser.add_argument(
         "--allow-remote-admin",
         action="store_true",
         help="serve /_emulator/ to other hosts too (it hands out every token)",
@@ -126,6 +132,7 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         bot_name=args.bot_name,
         users=tuple(args.user),
         failure_threshold=args.failure_threshold,
+        delivery_concurrency=max(1, args.delivery_concurrency),
         admin_local_only=not args.allow_remote_admin,
     )
 

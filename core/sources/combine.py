@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from core.snapshot import Snapshot
 from core.sources.base import SourceError
+from core.staging_merge import merge
 
 MAX_LISTED = 50
 
@@ -21,35 +22,15 @@ def combine(parts: Sequence[tuple[str, Snapshot]]) -> Snapshot:
     """One snapshot from ``(source name, snapshot)`` pairs, or SourceError."""
     if len(parts) == 1:
         return parts[0][1]
-    result = Snapshot()
-    owner: dict[str, str] = {}
-    sub_owner: dict[str, str] = {}
-    clashes: list[str] = []
-    for name, snapshot in parts:
-        for customer_id, customer_name in snapshot.customers.items():
-            if customer_id in owner:
-                clashes.append(
-                    f"customer id {customer_id!r} comes from {owner[customer_id]} and {name}"
-                )
-                continue
-            owner[customer_id] = name
-            result.customers[customer_id] = customer_name
-        for subscription_id, values in snapshot.subscriptions.items():
-            if subscription_id in sub_owner:
-                if owner.get(values[0]) == name:  # else its customer's clash says it already
-                    clashes.append(
-                        f"subscription id {subscription_id!r} comes from "
-                        f"{sub_owner[subscription_id]} and {name}"
-                    )
-                continue
-            sub_owner[subscription_id] = name
-            result.subscriptions[subscription_id] = values
-        result.services.extend(snapshot.services)
+    # Joined in the parts' scratch databases: memory stays flat (core.staging_merge).
+    result, clashes = merge(parts, limit=MAX_LISTED)
     if clashes:
+        result.close()
         names = " and ".join(dict.fromkeys(name for name, _ in parts))
         raise SourceError(
             names,
-            f"not applied: {len(clashes)} id(s) come from two sources",
+            f"not applied: {len(clashes)}{'+' if len(clashes) >= MAX_LISTED else ''} id(s) "
+            "come from two sources",
             invalid=True,
             details=tuple(clashes[:MAX_LISTED]),
         )

@@ -18,9 +18,8 @@ from typing import Any
 from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.engine import Connection
 
-from core.classify import subscription_status
 from core.results import ImportResult, Transition
-from core.snapshot import Snapshot
+from core.staging import Change, Snapshot
 from core.statuses import ProvisioningStatus, SubscriptionStatus
 from core.store import sql
 from core.store.classification import classify
@@ -31,6 +30,8 @@ S = subscriptions.c
 _PROVISIONING_BY_RANK = {status.rank: status for status in ProvisioningStatus}
 _SUBSCRIPTION_BY_RANK = {status.rank: status for status in SubscriptionStatus}
 _BATCH = 5000
+#: The schema name a SQLite store attaches a snapshot's scratch file under.
+STAGED = "staged"
 
 
 def replace_snapshot(
@@ -47,8 +48,9 @@ def replace_snapshot(
     the new snapshot on the same ``today``, so only changes of the data
     count (not the passing of time). The first import is the baseline and
     records none. A snapshot identical to the last one writes nothing.
+    Everything streams: the comparison is made in the snapshot's scratch
+    database, and rows go to the store in batches (COPY on PostgreSQL).
     """
-    provisioning_of = snapshot.subscription_provisioning()
     unchanged = ImportResult(
         customers=len(snapshot.customers),
         subscriptions=len(snapshot.subscriptions),
@@ -62,16 +64,15 @@ def replace_snapshot(
     ).scalar()
     if last == snapshot.digest:
         return unchanged
-    old = list_statuses(connection, today)
-    new = _snapshot_statuses(snapshot, provisioning_of, today)
-    gone = sorted(old.keys() - new.keys())
-    names = dict(snapshot.customers)
-    for batch in _batches(gone, _BATCH):
-        names.update(connection.execute(select(C.id, C.name).where(C.id.in_(batch))).all())
+    changes: list[Transition] = []
+    added, removed = unchanged.customers, 0
+    if last is not None:
+        added, removed, changed = snapshot.compare(_stream_statuses(connection, today), today)
+        changes = [change for each in changed for change in _transitions(each, recorded_at)]
     connection.execute(delete(services))
     connection.execute(delete(subscriptions))
     connection.execute(delete(customers))
-    _insert_snapshot(connection, snapshot, provisioning_of)
+    _insert_snapshot(connection, snapshot)
     import_id = connection.execute(
         insert(imports).returning(imports.c.id),
         dict(
@@ -86,10 +87,7 @@ def replace_snapshot(
     ).scalar_one()
     # classified before commit: no reader ever sees rows without statuses
     classify(connection, today)
-    changes = status_changes(old, new, names, recorded_at) if last is not None else []
     record_transitions(connection, changes, import_id)
-    added = len(new.keys() - old.keys()) if last is not None else len(new)
-    removed = len(old.keys() - new.keys())
     return replace(
         unchanged, added=added, removed=removed, transitions=tuple(changes), unchanged=False
     )
@@ -117,37 +115,32 @@ def record_transitions(
         )
 
 
-def _insert_snapshot(
-    connection: Connection,
-    snapshot: Snapshot,
-    provisioning_of: dict[str, ProvisioningStatus],
-) -> None:
-    subscription_count: dict[str, int] = {}
-    for customer_id, *_ in snapshot.subscriptions.values():
-        subscription_count[customer_id] = subscription_count.get(customer_id, 0) + 1
-    pk_of = {id_: pk for pk, id_ in enumerate(snapshot.customers, start=1)}
+def _insert_snapshot(connection: Connection, snapshot: Snapshot) -> None:
+    if connection.dialect.name == "sqlite" and _attached(connection):
+        _insert_attached(connection)
+        return
     customer_rows = (
         {
-            "pk": pk_of[id_],
+            "pk": pk,
             "id": id_,
             "name": name,
             "name_folded": name.casefold(),
-            "subscription_count": subscription_count[id_],
+            "subscription_count": count,
         }
-        for id_, name in snapshot.customers.items()
+        for pk, id_, name, count in snapshot.customer_rows()
     )
     subscription_rows = (
         {
             "id": id_,
-            "customer_pk": pk_of[customer_id],
-            "kind": kind.value,
-            "state": state.value,
+            "customer_pk": pk,
+            "kind": kind,
+            "state": state,
             "start_date": start,
             "end_date": end,
-            "provisioning_status": provisioning_of[id_].value,
-            "provisioning_rank": provisioning_of[id_].rank,
+            "provisioning_status": provisioning.value,
+            "provisioning_rank": provisioning.rank,
         }
-        for id_, (customer_id, kind, state, start, end) in snapshot.subscriptions.items()
+        for id_, pk, kind, state, start, end, provisioning in snapshot.subscription_rows()
     )
     service_rows = (
         {"subscription_id": sub_id, "name": name, "provisioning_status": status.value}
@@ -163,6 +156,50 @@ def _insert_snapshot(
             continue
         for batch in _batches(rows, _BATCH):
             connection.execute(insert(table), batch)
+
+
+def attach(connection: Connection, snapshot: Snapshot) -> None:
+    """SQLite: make the snapshot's scratch file readable as ``staged`` on this
+    connection, so the rows are copied by INSERT … SELECT inside SQLite (several
+    times less CPU than passing them through Python). Before the transaction:
+    SQLite refuses ATTACH inside one."""
+    connection.exec_driver_sql(f"ATTACH DATABASE ? AS {STAGED}", (str(snapshot.path),))
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.create_function("casefold", 1, str.casefold, deterministic=True)
+    connection.commit()
+
+
+def detach(connection: Connection) -> None:
+    connection.exec_driver_sql(f"DETACH DATABASE {STAGED}")
+    connection.commit()
+
+
+def _attached(connection: Connection) -> bool:
+    names = connection.exec_driver_sql("PRAGMA database_list").all()
+    return any(row[1] == STAGED for row in names)
+
+
+def _insert_attached(connection: Connection) -> None:
+    status_of_rank = " ".join(
+        f"WHEN {status.rank} THEN '{status.value}'" for status in ProvisioningStatus
+    )
+    connection.exec_driver_sql(
+        "INSERT INTO main.customers (pk, id, name, name_folded, subscription_count) "
+        f"SELECT pk, id, name, casefold(name), subscription_count FROM {STAGED}.customers "
+        "ORDER BY pk"
+    )
+    connection.exec_driver_sql(
+        "INSERT INTO main.subscriptions (id, customer_pk, kind, state, start_date, end_date,"
+        " provisioning_status, provisioning_rank) "
+        "SELECT s.id, c.pk, s.kind, s.state, s.start_date, s.end_date,"
+        f" CASE s.rank {status_of_rank} END, s.rank FROM {STAGED}.subscriptions s"
+        f" JOIN {STAGED}.customers c ON c.id = s.customer_id ORDER BY s.n"
+    )
+    connection.exec_driver_sql(
+        "INSERT INTO main.services (subscription_id, name, provisioning_status) "
+        f"SELECT subscription_id, name, status FROM {STAGED}.services ORDER BY seq"
+    )
 
 
 def _copy(connection: Connection, table: Table, rows: Iterable[dict[str, Any]]) -> None:
@@ -181,31 +218,7 @@ def _copy(connection: Connection, table: Table, rows: Iterable[dict[str, Any]]) 
 
 def list_statuses(connection: Connection, today: date) -> dict[str, tuple[int, int]]:
     """Each stored customer's (provisioning rank, subscription rank) at ``today``."""
-    statement = (
-        select(C.id, func.min(S.provisioning_rank), func.min(sql.status_rank(today)))
-        .select_from(subscriptions)
-        .join(customers, C.pk == S.customer_pk)
-        .group_by(C.id)
-    )
-    return {
-        customer_id: (provisioning, subscription)
-        for customer_id, provisioning, subscription in connection.execute(statement)
-    }
-
-
-def _snapshot_statuses(
-    snapshot: Snapshot, provisioning_of: dict[str, ProvisioningStatus], today: date
-) -> dict[str, tuple[int, int]]:
-    best: dict[str, tuple[int, int]] = {}
-    for sub_id, (customer_id, kind, state, _start, end) in snapshot.subscriptions.items():
-        provisioning = provisioning_of[sub_id].rank
-        status = subscription_status(kind, state, end, today).rank
-        current = best.get(customer_id)
-        if current is None:
-            best[customer_id] = (provisioning, status)
-        else:
-            best[customer_id] = (min(current[0], provisioning), min(current[1], status))
-    return best
+    return {id_: (p, s) for id_, _name, p, s in _stream_statuses(connection, today)}
 
 
 def status_changes(
@@ -217,20 +230,35 @@ def status_changes(
     changes: list[Transition] = []
     for customer_id in sorted(old.keys() | new.keys()):
         before, after = old.get(customer_id), new.get(customer_id)
-        if before == after:
-            continue
-        name = names.get(customer_id, customer_id)
-        for dimension, index, by_rank in (
-            ("provisioning", 0, _PROVISIONING_BY_RANK),
-            ("subscription", 1, _SUBSCRIPTION_BY_RANK),
-        ):
-            old_key = by_rank[before[index]].value if before else None
-            new_key = by_rank[after[index]].value if after else None
-            if old_key != new_key:
-                changes.append(
-                    Transition(customer_id, name, dimension, old_key, new_key, recorded_at)
-                )
+        if before != after:
+            change = Change(customer_id, names.get(customer_id, customer_id), before, after)
+            changes.extend(_transitions(change, recorded_at))
     return changes
+
+
+def _stream_statuses(connection: Connection, today: date) -> Iterator[tuple[str, str, int, int]]:
+    """Each stored customer's id, name, provisioning rank and subscription rank at
+    ``today``, streamed."""
+    statement = (
+        select(C.id, C.name, func.min(S.provisioning_rank), func.min(sql.status_rank(today)))
+        .select_from(subscriptions)
+        .join(customers, C.pk == S.customer_pk)
+        .group_by(C.id, C.name)
+    )
+    # on the statement: Connection.execution_options would change the connection
+    for row in connection.execute(statement.execution_options(stream_results=True)):
+        yield row[0], row[1], row[2], row[3]
+
+
+def _transitions(change: Change, recorded_at: datetime) -> Iterator[Transition]:
+    for dimension, index, by_rank in (
+        ("provisioning", 0, _PROVISIONING_BY_RANK),
+        ("subscription", 1, _SUBSCRIPTION_BY_RANK),
+    ):
+        old_key = by_rank[change.old[index]].value if change.old else None
+        new_key = by_rank[change.new[index]].value if change.new else None
+        if old_key != new_key:
+            yield Transition(change.id, change.name, dimension, old_key, new_key, recorded_at)
 
 
 def _batches(rows: Any, size: int) -> Iterator[list[Any]]:

@@ -37,7 +37,7 @@ from core.snapshot import Snapshot
 from core.statuses import ProvisioningStatus, SubscriptionStatus
 from core.store import sql
 from core.store.classification import NO_END_DATE, classify, is_classified, read_summary
-from core.store.importing import replace_snapshot
+from core.store.importing import attach, detach, replace_snapshot
 from core.store.loading import load_customers, stream_customers
 from core.store.schema import create_tables, customers, imports, metadata, transitions
 
@@ -285,14 +285,22 @@ class Store:
         count (not the passing of time). The first import is the baseline and
         records none. A snapshot identical to the last one writes nothing.
         """
-        with self.engine.begin() as connection:
-            result = replace_snapshot(
-                connection,
-                snapshot,
-                today=today,
-                source=source,
-                recorded_at=now or datetime.now(UTC),
-            )
+        with self.engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                attach(connection, snapshot)
+            try:
+                with connection.begin():
+                    result = replace_snapshot(
+                        connection,
+                        snapshot,
+                        today=today,
+                        source=source,
+                        recorded_at=now or datetime.now(UTC),
+                    )
+            finally:
+                if sqlite:
+                    detach(connection)
         if not result.unchanged:
             self._analyze()
         return result

@@ -180,7 +180,10 @@ def test_a_failed_write_rolls_back_everything(store: Store) -> None:
     store.import_snapshot(snapshot(*fleet()), today=TODAY, source="good")
     broken = snapshot(customer("zulu", "Zulu"))
     # a service whose subscription does not exist: the foreign key refuses it mid-write
-    broken.services.append(("no-such-subscription", "Webex Calling", P.FAILED))
+    broken.execute(
+        "INSERT INTO services (subscription_id, name, status) VALUES (?, ?, ?)",
+        ("no-such-subscription", "Webex Calling", P.FAILED.value),
+    )
     with pytest.raises(Exception):  # noqa: B017 - the engine's own integrity error
         store.import_snapshot(broken, today=TODAY, source="broken")
     assert ids(store, Query()) == ids_after_fleet()

@@ -1,12 +1,19 @@
 """Import and query speed at partner scale, against the naive way, side by side.
 
     .venv/bin/python benchmarks/bench_core.py [--customers 100000] [--repeat 15]
+        [--import-sizes 100000,1000000] [--ask-repeat 7]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
 1. ``statusbot sample --customers N`` writes the CSV (timed).
 2. ``statusbot import`` loads it into a fresh store, in a child process, so its
-   wall time and peak RSS are the command's own (getrusage of the child).
-3. Every grammar example is answered as ``statusbot ask --json`` does
+   wall time, CPU time and peak RSS are the command's own (getrusage of the
+   child), for each of ``--import-sizes`` side by side: the import streams, so
+   peak RSS should not grow with the file. CPU time is the figure to compare on
+   a shared machine; wall time includes waiting for a core.
+3. ``statusbot ask`` as a command (a new process: interpreter, imports,
+   settings, store, answer) against ``python -c pass``, medians of
+   ``--ask-repeat``: what a person at a terminal waits for.
+4. Every grammar example is answered as ``statusbot ask --json`` does
    (parse, query in SQL, JSON), in process, ``--repeat`` times: the median.
    The baseline answers the same question the naive way: load every customer
    from the store into Python, filter with ``core.query.customer_matches``,
@@ -64,7 +71,14 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--baseline-repeat", type=int, default=2)
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument(
+        "--import-sizes", default="", help="also import these sizes, e.g. 100000,1000000"
+    )
+    parser.add_argument("--ask-repeat", type=int, default=7)
     args = parser.parse_args()
+    sizes = [int(size) for size in args.import_sizes.split(",") if size.strip()]
+    if sizes:
+        _import_sizes(sizes, args.database_url)
     today = SAMPLE_TODAY
     with tempfile.TemporaryDirectory() as scratch:
         csv_path = Path(scratch) / "customers.csv"
@@ -103,6 +117,7 @@ def main() -> int:
         )
         print()
 
+        _ask_wall(env, args.ask_repeat)
         store = Store.open(url)
         print(
             "| question | matches | ask --json (SQL) median "
@@ -179,11 +194,19 @@ def _median(function: Callable[[], object], repeat: int) -> float:
 
 def _child(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     """Run ``statusbot ARGV`` in a child that reports its own peak RSS (KiB, Linux)."""
+    seconds, peak_mb, _cpu, output = _child_usage(argv, env)
+    return seconds, peak_mb, output
+
+
+def _child_usage(argv: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
+    """Wall seconds, peak RSS (MB), CPU seconds (user + system) and the first output line."""
     script = (
         "import resource, sys\n"
         "from bot.cli import main\n"
         f"code = main({argv!r})\n"
-        "print('peak_kib', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "print('peak_kib', usage.ru_maxrss, 'cpu', usage.ru_utime + usage.ru_stime,"
+        " file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
     started = time.perf_counter()
@@ -191,8 +214,58 @@ def _child(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     )
     seconds = time.perf_counter() - started
-    peak_kib = int(done.stderr.split("peak_kib")[-1].split()[0])
-    return seconds, peak_kib / 1024, done.stdout.splitlines()[0]
+    report = done.stderr.split("peak_kib")[-1].split()
+    return seconds, int(report[0]) / 1024, float(report[2]), done.stdout.splitlines()[0]
+
+
+def _import_sizes(sizes: list[int], database_url: str | None) -> None:
+    """``statusbot import`` of each size into a fresh store, side by side."""
+    rows = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as scratch:
+            csv_path = Path(scratch) / "customers.csv"
+            url = database_url or f"sqlite:///{Path(scratch) / 'bench.sqlite3'}"
+            env = {**os.environ, "STATUSBOT_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+            if database_url:
+                _reset(url)
+            with csv_path.open("w", encoding="utf-8") as out:
+                command = [*STATUSBOT, "sample", "--customers", str(size)]
+                subprocess.run(command, stdout=out, check=True, env=env)
+            megabytes = csv_path.stat().st_size / 1e6
+            argv = ["import", str(csv_path), "--today", SAMPLE_TODAY.isoformat()]
+            seconds, peak_mb, cpu, _ = _child_usage(argv, env)
+            rows.append((size, megabytes, seconds, cpu, peak_mb))
+    store = (database_url or "sqlite").split(":")[0]
+    print(f"Import, store {store} (python {sys.version.split()[0]}, {os.cpu_count()} cores)\n")
+    print("| customers | CSV | wall | CPU | CPU per customer | peak RSS |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for size, megabytes, seconds, cpu, peak_mb in rows:
+        print(
+            f"| {size:,} | {megabytes:,.0f} MB | {seconds:,.1f} s | {cpu:,.1f} s | "
+            f"{1000 * cpu / size:.3f} ms | {peak_mb:,.0f} MB |"
+        )
+    print()
+
+
+def _ask_wall(env: dict[str, str], repeat: int) -> None:
+    """``statusbot ask`` as a new process, against ``python -c pass``."""
+
+    def wall(command: list[str]) -> float:
+        times = []
+        for _ in range(max(1, repeat)):
+            started = time.perf_counter()
+            subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+            times.append(time.perf_counter() - started)
+        return statistics.median(times)
+
+    floor = wall([sys.executable, "-c", "pass"])
+    print("| command | wall (median) |")
+    print("|---|---:|")
+    print(f"| `python -c pass` | {floor * 1000:,.0f} ms |")
+    for text in ("summary", "show failed provisioning"):
+        seconds = wall([*STATUSBOT, "ask", text])
+        print(f"| `statusbot ask {text!r}` | {seconds * 1000:,.0f} ms |")
+    print()
 
 
 def _reset(url: str) -> None:

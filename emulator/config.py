@@ -25,7 +25,7 @@ class EmulatorConfig:
     failure_window_seconds: float = 300.0
     delivery_timeout_seconds: float = 5.0
     #: Deliveries in flight at once (Webex sends several and promises no order).
-    delivery_concurrency: int = 8
+    delivery_concurrency: int = 4
     max_message_bytes: int = 7439
     event_log_size: int = 10_000
     admin_local_only: bool = True

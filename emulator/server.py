@@ -113,7 +113,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--delivery-concurrency",
         type=int,
-        default=8,
+        default=4,
         help="webhook POSTs in flight at once (Webex sends several, in no promised order)",
     )
     parser.add_argument(

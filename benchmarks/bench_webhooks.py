@@ -1,0 +1,169 @@
+"""Webhook acknowledgement against the bare floor, then the round trip, side by side.
+
+    .venv/bin/python benchmarks/bench_webhooks.py [--rounds 3] [--seconds 10]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+        [--customers 100000] [--skip-ack] [--skip-roundtrip]
+
+Part 1, acknowledgement: ``benchmarks/bare_app.py`` (HMAC + JSON, 200) and
+``statusbot run`` under the same gunicorn settings (gthread, 2 processes x 4
+threads), started alternately, ``--rounds`` times each; medians. Per server:
+the saturation rate (closed loop, 32 connections), the ack p50/p99 at fixed
+open-loop rates (50, 200, 1,000/s), and the server's CPU per acknowledged
+webhook (its whole process tree, from /proc, including the bot's workers
+until the backlog has drained). ``statusbot run`` answers events whose
+messages do not exist in the emulator: each costs the receive path, a claim,
+one GET that Webex answers 404, and a finish.
+
+Part 2, the round trip (``benchmarks/roundtrip.py``): people ask in 1:1
+spaces through the emulator, with ``--customers`` imported, at 5, 20 and 50
+questions/s; p50/p99 from the question's due time to the bot's card arriving,
+and the inbox backlog.
+
+Load comes from ``benchmarks/loadgen.py`` in its own process (why its numbers
+hold on shared cores: see its docstring). Everything binds to 127.0.0.1 on
+free ports. Prints Markdown tables; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import servers  # noqa: E402
+from benchmarks.backlog import drain, fresh_database  # noqa: E402
+
+RATES = (50, 200, 1000)
+Result = dict[str, float | None]
+
+
+def loadgen(url: str, *extra: str) -> dict[str, object]:
+    command = [sys.executable, str(ROOT / "benchmarks" / "loadgen.py"), "--url", url]
+    command += ["--secret", servers.SECRET, *extra]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=600)
+    answer: dict[str, object] = json.loads(done.stdout)
+    return answer
+
+
+def measure(server: servers.Server, seconds: float) -> Result:
+    """Saturation (and the CPU it cost), then each fixed rate."""
+
+    def after() -> None:  # the bot: until its workers have finished what was stored
+        if server.database_url:
+            drain(server.database_url, 60.0)
+
+    cpu = server.cpu_seconds()
+    saturated = loadgen(server.url, "--closed", "--connections", "32", "--seconds", str(seconds))
+    after()
+    ok = float(saturated["ok"])  # type: ignore[arg-type]
+    result: Result = {
+        "rate": float(saturated["rate"]),  # type: ignore[arg-type]
+        "cpu_ms": 1000 * (server.cpu_seconds() - cpu) / ok if ok else None,
+        "client_cpu_ms": saturated["client_cpu_ms_per_request"],  # type: ignore[dict-item]
+    }
+    for rate in RATES:
+        fixed = loadgen(
+            server.url, "--rate", str(rate), "--seconds", str(seconds), "--connections", "64"
+        )
+        after()
+        result[f"p50@{rate}"] = fixed["p50_ms"]  # type: ignore[assignment]
+        result[f"p99@{rate}"] = fixed["p99_ms"]  # type: ignore[assignment]
+        result[f"lost@{rate}"] = float(fixed["lost"])  # type: ignore[arg-type]
+    return result
+
+
+@contextmanager
+def bot(database_url: str | None, scratch: Path) -> Iterator[servers.Server]:
+    url = fresh_database(database_url, scratch)
+    with servers.emulator() as emulator, servers.statusbot_server(url, emulator) as server:
+        yield server
+
+
+def ack_table(args: argparse.Namespace, scratch: Path) -> None:
+    results: dict[str, list[Result]] = {"bare Flask": [], "statusbot run": []}
+    for round_number in range(args.rounds):
+        starters: list[tuple[str, Callable[[], AbstractContextManager[servers.Server]]]] = [
+            ("bare Flask", servers.bare_server),
+            ("statusbot run", lambda: bot(args.database_url, scratch)),
+        ]
+        if round_number % 2:
+            starters.reverse()  # alternate which goes first
+        for name, start in starters:
+            with start() as server:
+                results[name].append(measure(server, args.seconds))
+    bare, bot_ = (_medians(results[name]) for name in ("bare Flask", "statusbot run"))
+    store = (args.database_url or "sqlite").split(":")[0].split("+")[0]
+    print(f"\n**Acknowledgement, {store}** (medians of {args.rounds} alternating rounds)\n")
+    print("| | bare Flask (HMAC + JSON, 200) | `statusbot run` | ratio |")
+    print("|---|---:|---:|---:|")
+    print(f"| webhooks/s at saturation | {_n(bare['rate'])} | {_n(bot_['rate'])} | "
+          f"{_ratio(bot_['rate'], bare['rate'])} |")  # fmt: skip
+    print(f"| server CPU per webhook | {_ms(bare['cpu_ms'])} | {_ms(bot_['cpu_ms'])} | "
+          f"{_ratio(bot_['cpu_ms'], bare['cpu_ms'])} |")  # fmt: skip
+    for rate in RATES:
+        for which in ("p50", "p99"):
+            key = f"{which}@{rate}"
+            print(f"| ack {which} at {rate}/s | {_ms(bare[key])} | {_ms(bot_[key])} | "
+                  f"{_ratio(bot_[key], bare[key])} |")  # fmt: skip
+    lost = {name: sum(r.get(f"lost@{rate}") or 0 for r in results[name] for rate in RATES)
+            for name in results}  # fmt: skip
+    print(f"\nLoad generator CPU per request: {_ms(bare['client_cpu_ms'])} (bare run); "
+          f"requests unanswered within the grace time: {lost}.")  # fmt: skip
+
+
+def _medians(runs: list[Result]) -> Result:
+    keys = runs[0].keys()
+    medians: Result = {}
+    for key in keys:
+        values = [value for run in runs if (value := run[key]) is not None]
+        medians[key] = statistics.median(values) if values else None
+    return medians
+
+
+def _n(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def _ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.2f} ms" if value < 10 else f"{value:,.0f} ms"
+
+
+def _ratio(value: float | None, floor: float | None) -> str:
+    return "–" if not value or not floor else f"{value / floor:.2f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=10.0, help="per measurement")
+    parser.add_argument("--database-url", help="default: a fresh SQLite file per run")
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--question-rates", default="5,20,50")
+    parser.add_argument("--skip-ack", action="store_true")
+    parser.add_argument("--skip-roundtrip", action="store_true")
+    args = parser.parse_args()
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as scratch:
+        if not args.skip_ack:
+            ack_table(args, Path(scratch))
+        if not args.skip_roundtrip:
+            from benchmarks.roundtrip import roundtrip_table
+
+            rates = [float(rate) for rate in args.question_rates.split(",")]
+            roundtrip_table(args.database_url, args.customers, rates, args.seconds, Path(scratch))
+    print(f"\n(total {time.monotonic() - started:.0f} s; python {sys.version.split()[0]})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

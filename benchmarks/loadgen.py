@@ -44,6 +44,16 @@ class Tally:
     statuses: dict[int, int] = field(default_factory=dict)
     errors: int = 0
 
+    async def send(self, connection: Connection, request: bytes, since: float) -> None:
+        """Send, and record the status and the latency counted from ``since``."""
+        try:
+            status = await connection.send(request)
+        except OSError:
+            self.errors += 1
+            return
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        self.latencies.append(time.perf_counter() - since)
+
 
 def envelope(run: str, number: int, secret: bytes, host: str, path: str) -> bytes:
     """One signed POST, ready to write to the socket."""
@@ -133,11 +143,7 @@ async def open_loop(args: argparse.Namespace, requests: list[bytes], tally: Tall
             while True:
                 number, due = await queue.get()
                 try:
-                    status = await connection.send(requests[number])
-                    tally.statuses[status] = tally.statuses.get(status, 0) + 1
-                    tally.latencies.append(time.perf_counter() - due)
-                except OSError:
-                    tally.errors += 1
+                    await tally.send(connection, requests[number], due)
                 finally:
                     queue.task_done()
         finally:
@@ -170,13 +176,7 @@ async def closed_loop(args: argparse.Namespace, requests: list[bytes], tally: Ta
             for number in next_number:
                 if time.perf_counter() >= stop_at:
                     return
-                sent = time.perf_counter()
-                try:
-                    status = await connection.send(requests[number])
-                    tally.statuses[status] = tally.statuses.get(status, 0) + 1
-                    tally.latencies.append(time.perf_counter() - sent)
-                except OSError:
-                    tally.errors += 1
+                await tally.send(connection, requests[number], time.perf_counter())
         finally:
             connection.close()
 

@@ -2,7 +2,7 @@
 
 This module is the one place that knows the statuses: their stable keys, their
 English and Swedish labels, their one-line meanings and their importance order
-(docs: ../shared/docs/status-reference.md). Everything else reads it.
+(status-reference.md, copied to tests/fixtures/). Everything else reads it.
 
 Enum members are declared most important first; ``rank`` is the position in
 that order (0 = most important), so ``min(statuses, key=rank)`` picks the one

@@ -14,15 +14,18 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.prerequisites import missing
+
 POSTGRES_ENV = "STATUSBOT_TEST_POSTGRES_URL"
 
 
 def postgres_base_url() -> str:
     url = os.environ.get(POSTGRES_ENV, "")
     if not url:
-        if os.environ.get("CI"):
-            pytest.fail(f"{POSTGRES_ENV} must be set in CI")
-        pytest.skip(f"{POSTGRES_ENV} is not set (PostgreSQL tests skipped)")
+        missing(
+            f"{POSTGRES_ENV} is not set (the PostgreSQL tests need it); set it to a test database,"
+            " e.g. postgresql://postgres@127.0.0.1:5432/test"
+        )
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return url

@@ -200,9 +200,10 @@ def test_a_changed_or_unknown_secret_is_rewritten_and_duplicates_are_removed(
 def test_replicas_reconciling_at_once_leave_exactly_one_of_each(
     emulator: ServerHandle, manifest: Manifest, replicas: int
 ) -> None:
-    # Hold every replica's first listing until all have asked, so all see none and all
-    # create: the worst case, which the re-list after creating must clean up.
-    fault(emulator, path="/v1/webhooks", method="GET", stall_seconds=0.5, count=replicas)
+    # Hold every replica's first listing until all have asked (the faults are used up),
+    # then release them together, so all see none and all create: the worst case, which
+    # the re-list after creating must clean up.
+    fault(emulator, path="/v1/webhooks", method="GET", stall_seconds=600, count=replicas)
     start = threading.Barrier(replicas)
     reports: list[ReconcileReport] = []
     failures: list[BaseException] = []
@@ -218,9 +219,15 @@ def test_replicas_reconciling_at_once_leave_exactly_one_of_each(
     threads = [threading.Thread(target=replica) for _ in range(replicas)]
     for thread in threads:
         thread.start()
+    faults = emulator.url + "/_emulator/faults"
+    while requests.get(faults, timeout=5).json()["api"] and not failures:
+        threads[0].join(0.01)  # until every replica's listing is held
+    assert requests.delete(faults, timeout=5).status_code == 204  # release them at once
     for thread in threads:
         thread.join(timeout=30)
     assert not failures
+    # the race happened: replicas created twins, and the re-list after creating found them
+    assert any("concurrent run" in c.why for r in reports for c in (*r.kept, *r.deleted))
     client = new_client(emulator)
     hooks = list_webhooks(client)
     assert kinds(hooks) == wanted(manifest)

@@ -9,7 +9,6 @@ Browsers come from Debian (``apt-get install -y chromium``), never from
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -17,16 +16,10 @@ import pytest
 
 from emulator.playground import ensure_renderer, install_command
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.prerequisites import missing
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
-
-
-def missing(reason: str) -> None:
-    """Skip locally, fail under CI."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (required in CI)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,9 @@
 """Run validate.js (the official Adaptive Cards library, as a 1.3 host) on cards.
 
-``cardcheck`` is a session fixture: it installs the pinned npm packages once
-(``npm ci``, or ``npm install`` without a lock file) when node_modules is
-missing, and skips with a reason when Node is not installed.
+``cardcheck`` is a session fixture. The library is the one the playground
+serves, installed by ``emulator.playground.ensure_renderer`` (the one code path
+that runs npm, with ``--ignore-scripts``); without Node or the renderer the
+checks skip locally and fail under CI (``tests.prerequisites``).
 """
 
 from __future__ import annotations
@@ -16,20 +17,14 @@ from typing import Any
 
 import pytest
 
+from emulator.playground import RENDERER_DIST, ensure_renderer, install_command
+from tests.prerequisites import missing
+
 HERE = Path(__file__).resolve().parent
 VALIDATOR = HERE / "validate.js"
+LIBRARY = RENDERER_DIST / "adaptivecards.js"
 
 Check = Callable[[dict[str, dict[str, Any]]], dict[str, list[str]]]
-
-
-def _install() -> None:
-    if (HERE / "node_modules" / "adaptivecards" / "dist" / "adaptivecards.js").exists():
-        return
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.skip("npm is not installed (renderer check skipped)")
-    command = [npm, "ci"] if (HERE / "package-lock.json").exists() else [npm, "install"]
-    subprocess.run([*command, "--no-audit", "--no-fund"], cwd=HERE, check=True, capture_output=True)
 
 
 def validate(cards: dict[str, dict[str, Any]], workdir: Path) -> dict[str, list[str]]:
@@ -40,7 +35,7 @@ def validate(cards: dict[str, dict[str, Any]], workdir: Path) -> dict[str, list[
         path.write_text(json.dumps(card, ensure_ascii=False), encoding="utf-8")
         paths[str(path)] = name
     result = subprocess.run(
-        ["node", str(VALIDATOR), *paths], capture_output=True, text=True, timeout=120
+        ["node", str(VALIDATOR), str(LIBRARY), *paths], capture_output=True, text=True, timeout=120
     )
     report = json.loads(result.stdout)
     return {paths[path]: problems for path, problems in report.items()}
@@ -49,7 +44,8 @@ def validate(cards: dict[str, dict[str, Any]], workdir: Path) -> dict[str, list[
 @pytest.fixture(scope="session")
 def cardcheck(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Check]:
     if shutil.which("node") is None:
-        pytest.skip("node is not installed (renderer check skipped)")
-    _install()
+        missing("node is not installed (the card renderer checks need it); install Node.js 20+")
+    if not ensure_renderer(quiet=True) or not LIBRARY.is_file():
+        missing(f"the Adaptive Cards renderer is not installed; run: {install_command()}")
     workdir = tmp_path_factory.mktemp("cards")
     yield lambda cards: validate(cards, workdir)

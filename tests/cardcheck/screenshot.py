@@ -1,38 +1,37 @@
 """Render the bot's cards with the official Adaptive Cards renderer and save PNGs.
 
-    .venv/bin/python tests/cardcheck/screenshot.py [--lang en|sv] [--out docs/cards]
+    .venv/bin/python -m tests.cardcheck.screenshot [--lang en|sv] [--out docs/cards]
 
 Cards come from the sample data (core/data/sample.csv, today 2026-11-27)
 through a real Store on SQLite, exactly as the bot answers. The renderer is
-adaptivecards' dist JS from tests/cardcheck/node_modules (``npm ci`` there
-first), run in headless Chromium (Debian's /usr/bin/chromium) via Playwright,
+the playground's adaptivecards dist JS (installed by
+``emulator.playground.ensure_renderer`` when missing), run in headless
+Chromium (Debian's /usr/bin/chromium) via Playwright,
 with a Webex-like host config: light theme, Webex font stack, Webex colours.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from core.query import Query
+from core.snapshot import read_snapshot
+from core.store.store import Store
+from emulator.playground import RENDERER_SCRIPT, ensure_renderer, install_command
+from handlers.commands.customer import ShowCustomer
+from handlers.commands.filter import ShowFilter
+from handlers.commands.list import ListCustomers
+from handlers.commands.summary import ShowSummary
+from handlers.context import Context
+from handlers.registry import handle
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-sys.path.insert(0, str(ROOT))
-
-from core.query import Query  # noqa: E402
-from core.snapshot import read_snapshot  # noqa: E402
-from core.store.store import Store  # noqa: E402
-from handlers.commands.customer import ShowCustomer  # noqa: E402
-from handlers.commands.filter import ShowFilter  # noqa: E402
-from handlers.commands.list import ListCustomers  # noqa: E402
-from handlers.commands.summary import ShowSummary  # noqa: E402
-from handlers.context import Context  # noqa: E402
-from handlers.registry import handle  # noqa: E402
-from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-
 TODAY = date(2026, 11, 27)
 FONT = "CiscoSansTT, 'Inter', 'Helvetica Neue', Helvetica, Arial, sans-serif"
 
@@ -149,9 +148,9 @@ def build_cards(lang: str, workdir: Path) -> dict[str, dict[str, Any]]:
 def screenshot(cards: dict[str, dict[str, Any]], out: Path, suffix: str = "") -> list[Path]:
     from playwright.sync_api import sync_playwright
 
-    script = HERE / "node_modules" / "adaptivecards" / "dist" / "adaptivecards.min.js"
-    if not script.exists():
-        raise SystemExit(f"{script} is missing: run `npm ci` in {HERE}")
+    if not ensure_renderer(quiet=False):
+        raise SystemExit(f"the card renderer is missing: run {install_command()}")
+    script = RENDERER_SCRIPT
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with sync_playwright() as playwright:

@@ -2,15 +2,17 @@
 // Parses and validates Adaptive Cards with the official renderer library
 // (npm "adaptivecards" 3.x) as a schema 1.3 host, the version Webex renders.
 //
-//   node validate.js card1.json [card2.json ...]
+//   node validate.js path/to/adaptivecards.js card1.json [card2.json ...]
 //
+// The library is the playground's (emulator/static/node_modules, installed by
+// emulator.playground.ensure_renderer), so one npm install serves both.
 // Prints one JSON object: {"<file>": ["problem", ...], ...} and exits 1 when
 // any card has a problem. Every parse event and every validation event counts
 // (unknown elements, properties from later versions, too many actions, ...).
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const AC = require(path.join(__dirname, "node_modules", "adaptivecards", "dist", "adaptivecards.js"));
+const AC = require(path.resolve(process.argv[2]));
 
 const SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json";
 
@@ -35,7 +37,7 @@ function check(json) {
 
 const report = {};
 let failed = false;
-for (const file of process.argv.slice(2)) {
+for (const file of process.argv.slice(3)) {
   let problems;
   try {
     problems = check(JSON.parse(fs.readFileSync(file, "utf8")));

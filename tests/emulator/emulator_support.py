@@ -8,7 +8,6 @@ Plain code (not fixtures; those are in conftest.py), imported as
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,14 +29,8 @@ ALICE_TOKEN = "ALICE_TOKEN"
 BOB_TOKEN = "BOB_TOKEN"
 FAILURE_THRESHOLD = 3
 
-#: Cisco's published spec, in the shared/ folder beside the checkout (as in CI).
-FULL_SPEC = Path(
-    os.environ.get(
-        "WEBEX_OPENAPI_MESSAGING",
-        Path(__file__).resolve().parents[3] / "shared" / "webex-openapi" / "messaging.json",
-    )
-)
-SCHEMA_SUBSET = Path(__file__).parent / "data" / "webex-messaging-schemas.json"
+#: Cisco's published messaging spec, as the repository carries it (a clean clone tests alike).
+MESSAGING_SPEC = Path(__file__).resolve().parents[1] / "fixtures" / "openapi" / "messaging.json"
 
 JsonDict = dict[str, Any]
 
@@ -118,9 +111,8 @@ def serve_receiver(target: Receiver) -> Callable[[], None]:
 
 # -- Cisco's schemas ------------------------------------------------------------------------
 def load_schema_document() -> JsonDict:
-    """The full spec when present (``WEBEX_OPENAPI_MESSAGING``), else the vendored subset."""
-    source = FULL_SPEC if FULL_SPEC.exists() else SCHEMA_SUBSET
-    document: JsonDict = json.loads(source.read_text(encoding="utf-8"))
+    """Cisco's messaging spec (``tests/fixtures/openapi/messaging.json``)."""
+    document: JsonDict = json.loads(MESSAGING_SPEC.read_text(encoding="utf-8"))
     return document
 
 

@@ -63,11 +63,24 @@ def test_glob_paths_percent_and_clearing(
     assert list(alice.rooms.list()) == []
 
 
-def test_a_stall_then_normal_answer(
+def test_a_stall_holds_the_answer_until_released_then_it_is_normal(
     emulator: ServerHandle, alice: WebexAPI, http: requests.Session
 ) -> None:
-    add_fault(http, emulator, path="/v1/people/me", stall_seconds=0.1, count=1)
-    assert alice.people.me().emails == ["alice@example.com"]
+    """The stalled request is still waiting once the emulator has taken the fault
+    (an ignored stall would have answered), and answers normally when faults are
+    cleared; no test waits out the stall itself."""
+    add_fault(http, emulator, path="/v1/people/me", stall_seconds=600, count=1)
+    answers: list[list[str]] = []
+    asking = threading.Thread(target=lambda: answers.append(alice.people.me().emails))
+    asking.start()
+    while http.get(emulator.url + "/_emulator/faults").json()["api"]:
+        asking.join(0.01)  # until the request has reached the emulator and taken the fault
+    asking.join(0.2)  # time enough for an answer that was not held
+    stalled = asking.is_alive()
+    assert http.delete(emulator.url + "/_emulator/faults").status_code == 204
+    asking.join(30)
+    assert stalled
+    assert answers == [["alice@example.com"]]
 
 
 def test_a_long_stall_times_the_client_out(emulator: ServerHandle, http: requests.Session) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -9,8 +10,9 @@ import pytest
 
 from core.query import Query
 from core.snapshot import read_snapshot
+from core.statuses import LANGS, Lang, ProvisioningStatus, SubscriptionStatus
 from core.store.store import Store
-from handlers.cards.common import TEXT_LIMIT, card_size, text_size
+from handlers.cards.common import TEXT_LIMIT, card_size, escape_markdown, text_size
 from handlers.command import Command, Unknown
 from handlers.commands.customer import ShowCustomer
 from handlers.commands.export import ExportCustomers
@@ -19,6 +21,7 @@ from handlers.commands.help import ShowHelp
 from handlers.commands.language import SetLanguage
 from handlers.commands.list import ListCustomers
 from handlers.commands.summary import ShowSummary
+from handlers.manifest import load_manifest
 from handlers.registry import handle as answer
 from handlers.reply import Reply
 from tests.handlers.builders import TODAY, context, write_csv
@@ -85,12 +88,36 @@ def test_customer_by_id_and_hostile_name(store: Store) -> None:
     assert "Suspended" in reply.markdown
 
 
-def test_summary_filter_help(store: Store) -> None:
+def test_summary_counts_the_store(store: Store) -> None:
     summary = handle(ShowSummary(), store=store, lang="en")
     assert summary.markdown.startswith("**Summary of 5 customers**")
     assert "4 customers need attention" in summary.markdown
-    assert handle(ShowFilter(), store=store, lang="sv").card is not None
-    assert "Statusbot" in handle(ShowHelp(), store=store, lang="en").markdown
+
+
+def test_filter_offers_every_status_in_the_spaces_language(store: Store) -> None:
+    reply = handle(ShowFilter(), store=store, lang="sv")
+    assert reply.card is not None
+    choices = {
+        element["id"]: [choice["value"] for choice in element["choices"]]
+        for element in reply.card["body"]
+        if element["type"] == "Input.ChoiceSet"
+    }
+    assert choices == {
+        "provisioning": [status.value for status in ProvisioningStatus],
+        "subscription": [status.value for status in SubscriptionStatus],
+    }
+    assert reply.card["actions"][0]["data"] == {"statusbot": 1, "action": "filter_apply"}
+    assert "Välj ett filter" in reply.markdown
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_help_lists_every_command_of_the_manifest(store: Store, lang: Lang) -> None:
+    reply = handle(ShowHelp(), store=store, lang=lang)
+    manifest = load_manifest()
+    for command in manifest.commands:
+        assert escape_markdown(getattr(command.help, lang)) in reply.markdown, command.id
+        first_example = getattr(command.examples, lang)[0]
+        assert first_example in json.dumps(reply.card, ensure_ascii=False), command.id
 
 
 def test_set_language_answers_in_the_new_language(store: Store) -> None:

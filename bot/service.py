@@ -21,6 +21,7 @@ from bot.sync_metrics import SourcesCollector
 from bot.webex import RetryPolicy, WebexClient
 from bot.webex_models import BotIdentity
 from bot.worker import Responder, WorkerPool
+from core.proactive.store import ProactiveStore
 from core.store import Store
 from handlers.manifest import Manifest, load_manifest
 
@@ -75,6 +76,8 @@ def build_service(
         inbox.engine, clock=inbox.clock, window=timedelta(days=settings.retract_window_days)
     )
     retraction = Retractor(posts, webex, policy, metrics, enabled=settings.retract_on_outsider_join)
+    proactive = ProactiveStore(store.engine, default_zone=settings.timezone)
+    proactive.create_schema()
     responder = Responder(
         inbox=inbox,
         store=store,
@@ -87,6 +90,7 @@ def build_service(
         leave_outsider_spaces=settings.leave_outsider_spaces,
         default_lang=settings.language,
         retraction=retraction,
+        proactive=proactive,
     )
     workers = WorkerPool(
         inbox,

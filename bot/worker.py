@@ -34,6 +34,7 @@ from bot.metrics import Metrics
 from bot.retraction import Retractor
 from bot.webex import WebexClient, WebexError, fit_text
 from bot.webex_models import BotIdentity
+from core.proactive.store import ProactiveStore
 from core.statuses import Lang
 from core.store import Store
 from handlers import notices
@@ -67,6 +68,7 @@ class Responder:
     leave_outsider_spaces: bool = False
     default_lang: Lang = "en"
     retraction: Retractor | None = None  # takes data back when an outsider joins
+    proactive: ProactiveStore | None = None  # digests and alerts follow their space
 
     # -- dispatch ------------------------------------------------------------------
 
@@ -163,6 +165,7 @@ class Responder:
             room_id=room_id,
             asker_id=person_id,
             asker_email=asker.email,
+            proactive=self.proactive,
         )
 
     # -- joining spaces --------------------------------------------------------------------

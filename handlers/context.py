@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from core.models import Customer
+from core.proactive import ProactiveStore
 from core.query import Query
 from core.results import CustomerPage, Summary
 from core.statuses import Lang
@@ -43,6 +44,7 @@ class Context:
     ``today`` is the partner's date (the one classification uses); ``now`` is
     the aware moment the question is answered (for times shown or recorded).
     ``room_id`` and the asker are empty when nobody asked in a space (the CLI).
+    ``proactive`` holds the spaces' digests and alerts (None in the CLI).
     """
 
     store: CustomerStore
@@ -52,6 +54,7 @@ class Context:
     room_id: str = ""
     asker_id: str = ""
     asker_email: str | None = None
+    proactive: ProactiveStore | None = None
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:

@@ -44,6 +44,10 @@ ENGLISH_WORDS: frozenset[str] = _vocabulary(
     ninety open choose select filters card any whats renewals expiration
     expirations expiry expiries do does how work you respond talk lookup some be account
     at state statuses mo mos wk wks yr yrs
+    alert alerts off turn stop subscribe unsubscribe digest digests send right time zone
+    timezone daily every each weekday weekdays weekly monday tuesday wednesday thursday friday
+    saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays sundays mon tue
+    tues wed thu thur thurs fri sat sun number
     """
 )
 
@@ -71,13 +75,17 @@ SWEDISH_WORDS: frozenset[str] = _vocabulary(
     upp detaljer information en ett två tre fyra fem sex sju åtta nio tio elva tolv
     fjorton femton tjugo trettio fyrtio fyrtiofem sextio nittio öppna välj filtret filtren
     filterkortet kan du göra jag prata sammandraget kunden din filtrera perioder dygnen tom
+    avisering aviseringar aviseringarna stäng prenumerera avprenumerera avsluta stoppa skicka
+    kör direkt utskick utskicken tidszon tidszonen dagligen vardag vardagar veckovis varje kl
+    klockan måndag tisdag onsdag torsdag fredag lördag söndag måndagar tisdagar onsdagar
+    torsdagar fredagar lördagar söndagar tis ons tors fre lör sön nummer
     """
 )
 
 #: Words the grammar reads that rightly vote for neither language: the same in
 #: both ("filter", "status"), names ("Cisco"), and the single letters of
 #: abbreviations ("30d", "t.o.m.", "can't").
-NEUTRAL_WORDS: frozenset[str] = _vocabulary("filter status cisco partner d m o s t v w y")
+NEUTRAL_WORDS: frozenset[str] = _vocabulary("filter status cisco partner d m o s t v w y nr tz")
 
 _WORD = re.compile(r"[^\W\d_]+")
 

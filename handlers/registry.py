@@ -14,7 +14,19 @@ import json
 from typing import Any
 
 from handlers.command import Command, CommandKind, Payload, Rule, literal_value
-from handlers.commands import customer, export, language, summary, unknown
+from handlers.commands import (
+    alerts,
+    customer,
+    export,
+    language,
+    send_now,
+    subscribe,
+    subscriptions,
+    summary,
+    timezone,
+    unknown,
+    unsubscribe,
+)
 from handlers.commands import filter as filter_
 from handlers.commands import help as help_
 from handlers.commands import list as list_
@@ -29,6 +41,12 @@ KINDS: tuple[CommandKind[Any], ...] = (
     filter_.KIND,
     export.KIND,
     customer.KIND,
+    alerts.KIND,
+    subscribe.KIND,
+    subscriptions.KIND,
+    unsubscribe.KIND,
+    send_now.KIND,
+    timezone.KIND,
     list_.KIND,
 )
 

@@ -3,12 +3,14 @@ store, and the context a handler answers in."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from core.models import Customer, Service, Subscription
+from core.proactive import DigestQuestion, ProactiveStore, Schedule
 from core.query import Query
 from core.results import CustomerPage, CustomerRow, Summary
 from core.statuses import (
@@ -133,11 +135,31 @@ def write_csv(path: Path, rows: list[str]) -> Path:
     return path
 
 
-def context(store: CustomerStore | None = None, lang: Lang = "en", today: date = TODAY) -> Context:
-    """A handler's context at noon UTC on ``today`` (a FakeStore when none is given)."""
+def context(
+    store: CustomerStore | None = None,
+    lang: Lang = "en",
+    today: date = TODAY,
+    *,
+    proactive: ProactiveStore | None = None,
+    room_id: str = "",
+) -> Context:
+    """A handler's context at noon UTC on ``today`` (a FakeStore when none is given),
+    in the space ``room_id`` when given."""
     return Context(
         store=FakeStore() if store is None else store,
         lang=lang,
         today=today,
         now=datetime.combine(today, time(12), UTC),
+        room_id=room_id,
+        proactive=proactive,
     )
+
+
+def seeded_space(proactive: ProactiveStore) -> str:
+    """A new space with alerts on (number 1) and a daily digest of the customers
+    needing attention (number 2), the items the manifest's examples name; its id."""
+    room_id = f"room-{uuid.uuid4()}"
+    proactive.set_alerts(room_id, Query(needing_attention=True), created_by="tester")
+    question = DigestQuestion("list", Query(needing_attention=True))
+    proactive.add_digest(room_id, Schedule("daily", time(8)), question, created_by="tester")
+    return room_id

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 
+from core.proactive import DigestQuestion, Schedule
 from core.query import Query
 from core.statuses import (
     PROVISIONING_TEXT,
@@ -15,13 +16,19 @@ from core.statuses import (
     SubscriptionStatus,
 )
 from handlers.command import Command, Unknown
+from handlers.commands.alerts import Alerts
 from handlers.commands.customer import ShowCustomer
 from handlers.commands.export import ExportCustomers
 from handlers.commands.filter import ShowFilter
 from handlers.commands.help import ShowHelp
 from handlers.commands.language import SetLanguage
 from handlers.commands.list import ListCustomers
+from handlers.commands.send_now import SendNow
+from handlers.commands.subscribe import Subscribe
+from handlers.commands.subscriptions import ShowSubscriptions
 from handlers.commands.summary import ShowSummary
+from handlers.commands.timezone import SetTimezone
+from handlers.commands.unsubscribe import Unsubscribe
 from handlers.grammar import RULES, clean, parse
 from handlers.grammar_lang import ENGLISH_WORDS, SWEDISH_WORDS
 from handlers.grammar_phrases import PHRASES
@@ -38,6 +45,7 @@ def listing(**fields: object) -> ListCustomers:
 
 
 EVERYTHING = ListCustomers(query=Query())
+ATTENTION = Query(needing_attention=True)
 
 # (text, command, lang): status-reference.md's examples first, then what people type.
 CASES: list[tuple[str, Command, str]] = [
@@ -192,6 +200,53 @@ CASES: list[tuple[str, Command, str]] = [
     ("språk engelska", SetLanguage(lang="en"), "sv"),
     ("språk svenska", SetLanguage(lang="sv"), "sv"),
     ("byt språk till engelska", SetLanguage(lang="en"), "sv"),
+    # proactive posts (their phrases in detail: tests/handlers/test_schedule.py)
+    ("alerts on", Alerts(), "en"),
+    ("aviseringar på", Alerts(), "sv"),
+    ("alerts on failed provisioning", Alerts(query=Query(provisioning={P.FAILED})), "en"),
+    (
+        "aviseringar på misslyckad tillhandahållning",
+        Alerts(query=Query(provisioning={P.FAILED})),
+        "sv",
+    ),
+    ("alerts off", Alerts(action="off"), "en"),
+    ("aviseringar av", Alerts(action="off"), "sv"),
+    (
+        "subscribe daily 08:00 needing attention",
+        Subscribe(schedule=Schedule("daily", time(8)), question=DigestQuestion("list", ATTENTION)),
+        "en",
+    ),
+    (
+        "prenumerera dagligen 08:00 kunder som behöver åtgärdas",
+        Subscribe(schedule=Schedule("daily", time(8)), question=DigestQuestion("list", ATTENTION)),
+        "sv",
+    ),
+    (
+        "subscribe weekdays 7:30 summary",
+        Subscribe(schedule=Schedule("weekdays", time(7, 30)), question=DigestQuestion("summary")),
+        "en",
+    ),
+    (
+        "prenumerera varje måndag 09:00 sammanfattning",
+        Subscribe(schedule=Schedule("weekly", time(9), 0), question=DigestQuestion("summary")),
+        "sv",
+    ),
+    (
+        "subscribe weekly monday 09:00 summary",
+        Subscribe(schedule=Schedule("weekly", time(9), 0), question=DigestQuestion("summary")),
+        "en",
+    ),
+    ("subscriptions", ShowSubscriptions(), "en"),
+    ("prenumerationer", ShowSubscriptions(), "sv"),
+    ("unsubscribe 2", Unsubscribe(number=2), "en"),
+    ("avsluta prenumeration 2", Unsubscribe(number=2), "sv"),
+    ("unsubscribe all", Unsubscribe(every=True), "en"),
+    ("avsluta alla prenumerationer", Unsubscribe(every=True), "sv"),
+    ("send 2 now", SendNow(number=2), "en"),
+    ("skicka 2 nu", SendNow(number=2), "sv"),
+    ("timezone Europe/Stockholm", SetTimezone(zone="Europe/Stockholm"), "en"),
+    ("tidszon Europe/Stockholm", SetTimezone(zone="Europe/Stockholm"), "sv"),
+    ("tidszon", SetTimezone(), "sv"),
     # other forms
     ("show filters", ShowFilter(), "en"),
     ("visa filter", ShowFilter(), "sv"),

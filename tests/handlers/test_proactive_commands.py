@@ -7,17 +7,14 @@ or the submission path, exactly as the worker does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import time
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from core.proactive import AlertRule, Digest, DigestQuestion, ProactiveStore, Schedule
 from core.query import Query
-from core.sample import SAMPLE_TODAY, bundled_sample_path
-from core.snapshot import read_snapshot
+from core.sample import SAMPLE_TODAY
 from core.statuses import Lang, ProvisioningStatus
 from core.store.store import Store
 from handlers.cards.subscriptions_card import MAX_ITEMS
@@ -27,17 +24,15 @@ from handlers.registry import handle
 from handlers.reply import Reply
 from handlers.submissions import handle_submission
 from tests.handlers.builders import context, seeded_space
+from tests.handlers.test_registry import sample_store  # noqa: F401  (fixture)
 
 ATTENTION = Query(needing_attention=True)
 
 
 @pytest.fixture(scope="module")
-def customers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    path: Path = tmp_path_factory.mktemp("proactive-commands") / "customers.db"
-    store = Store.open(f"sqlite:///{path}")
-    store.import_snapshot(read_snapshot(bundled_sample_path()), today=SAMPLE_TODAY, source="t")
-    yield store
-    store.close()
+def customers(sample_store: Store) -> Store:  # noqa: F811
+    """The bundled sample in SQLite."""
+    return sample_store
 
 
 @pytest.fixture(scope="module")

@@ -189,7 +189,7 @@ def test_the_token_never_reaches_logs_or_errors(
     errors: list[WebexError] = []
     caplog.set_level(logging.DEBUG)  # root: urllib3, requests and the SDK included
     for name in ("urllib3", "requests", "webexpythonsdk", "statusbot.webex"):
-        logging.getLogger(name).setLevel(logging.DEBUG)
+        caplog.set_level(logging.DEBUG, logger=name)  # restored after the test
     webex = client(emulator, [], timeout=1)
     webex.me()
     webex.send(room, Reply(markdown="a reply"))

@@ -88,6 +88,8 @@ def iter_json_array(stream: IO[str], *, chunk: int = CHUNK) -> Iterator[tuple[in
                 if not reader.exhausted and reader.fill():
                     continue
                 raise JsonArrayError(reader.line, "", f"not valid JSON: {error.msg}") from None
+            except RecursionError:  # the decoder recurses per level: a hostile file's depth
+                raise JsonArrayError(reader.line, "", "nested too deeply") from None
             # A number cut by the chunk decodes as a shorter one ("1" of "1.5"): read
             # on until a character that cannot continue it follows.
             cut = end == len(reader.buffer) or reader.buffer[end] in _NUMBER_CHARACTERS

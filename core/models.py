@@ -7,6 +7,7 @@ the value and why, so an import report can repeat them to a person.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any
 
@@ -58,8 +59,19 @@ def _optional_date(value: Any) -> Any:
     return value
 
 
+#: Characters no customer text holds: NUL (PostgreSQL refuses it in text, after
+#: SQLite took it) and lone surrogates (bytes that were not UTF-8, or a ``\ud800``
+#: escape in JSON), refused here so a bad file fails validation on every backend.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def _text(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    bad = None if value.isascii() and "\x00" not in value else _UNSTORABLE.search(value)
+    if bad is not None:
+        raise ValueError("contains a NUL character" if bad.group() == "\x00" else "not UTF-8 text")
+    return value.strip()
 
 
 Text = Annotated[str, BeforeValidator(_text)]

@@ -15,13 +15,14 @@ import hashlib
 import io
 import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
 from pydantic import ValidationError
 
+from core.cells import unescape_cell
 from core.columns import DEFAULT_MAPPING, FIELDS, ColumnMapping
 from core.csvrow import reason_of, validate_row
 from core.jsonstream import JsonArrayError, iter_json_array
@@ -36,6 +37,14 @@ MAX_REPORTED_ERRORS = 1000
 
 CSV_COLUMNS = FIELDS  # the canonical columns, in their order (core.columns names them)
 REQUIRED_COLUMNS = frozenset(CSV_COLUMNS) - {"subscription_state", "start_date", "end_date"}
+#: Free-text columns, the ones export may have escaped (core.cells).
+TEXT_COLUMNS = frozenset({"customer_id", "customer_name", "subscription_id", "service"})
+#: What the csv module says, in words a person can act on (the rest is passed on).
+_CSV_ERRORS = {
+    "unexpected end of data": 'a quoted field is not closed (a " is missing)',
+    "field larger than field limit": "a field is longer than 128 KiB",
+    "expected after": 'a " inside a quoted field must be doubled ("")',
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +92,11 @@ class _Collector:
 
     def error(self, line: int, column: str, value: object, reason: str) -> None:
         if not self.full:
-            self.errors.append(RowError(line, column, "" if value is None else str(value), reason))
+            shown = "" if value is None else str(value)
+            if _has_surrogates(shown):  # bytes that were not UTF-8, kept by surrogateescape
+                shown = shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                reason = "not UTF-8 text (invalid bytes)"
+            self.errors.append(RowError(line, column, shown, reason))
 
     def finish(self) -> Snapshot:
         """The staged snapshot, or SnapshotInvalid naming every problem in file order
@@ -104,7 +117,11 @@ def read_csv(stream: IO[str], collector: _Collector, columns: ColumnMapping | No
     first_line = stream.readline()
     # Excel in Swedish locales writes ";": the header says which one the file uses.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(itertools.chain([first_line], stream), delimiter=delimiter)
+    if not first_line.strip():
+        collector.error(1, "(file)", "", "the file is empty: expected a header line")
+        return
+    # strict: a stray or missing quote is an error to report, not a row to guess at
+    reader = csv.DictReader(itertools.chain([first_line], stream), delimiter=delimiter, strict=True)
     # Partner Hub's headings (English, Swedish, or a mapping file's) name our fields.
     mapping = columns or DEFAULT_MAPPING
     found = list(reader.fieldnames or [])
@@ -114,13 +131,13 @@ def read_csv(stream: IO[str], collector: _Collector, columns: ColumnMapping | No
     if missing:
         collector.error(1, ", ".join(missing), "", mapping.explain(found, missing))
         return
-    for record in reader:
-        line = reader.line_num
+    for line, record in _records(reader, collector):
         if collector.full:
             return
         if all(not (value or "").strip() for key, value in record.items() if key):
             continue  # blank line
-        row = mapping.row({column: record.get(column) for column in CSV_COLUMNS})
+        cells = {column: record.get(column) for column in CSV_COLUMNS}
+        row = mapping.row({c: _unescaped(c, v) for c, v in cells.items()})
         parsed = validate_row(row)
         if isinstance(parsed, list):
             for column, value, reason in parsed:
@@ -141,6 +158,35 @@ def read_csv(stream: IO[str], collector: _Collector, columns: ColumnMapping | No
             ),
         )
         collector.add_service(parsed.subscription_id, parsed.service, parsed.provisioning_status)
+
+
+def _records(
+    reader: csv.DictReader[str], collector: _Collector
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line, record)`` for each record, its line where it starts; a malformed
+    record (bad quoting, a huge field) is reported where it starts and ends the file:
+    after it, where a row begins is a guess."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            text = str(error)
+            why = next((w for key, w in _CSV_ERRORS.items() if key in text), f"bad CSV ({text})")
+            collector.error(start, "(row)", "", f"{why}; nothing after this line was read")
+            return
+        yield start, record
+
+
+def _unescaped(column: str, value: str | None) -> str | None:
+    """Undo export's formula guard on free-text cells (core.cells)."""
+    return unescape_cell(value) if value and column in TEXT_COLUMNS else value
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\ud800" <= character <= "\udfff" for character in text)
 
 
 def read_json(stream: IO[str], collector: _Collector) -> None:
@@ -195,15 +241,16 @@ def _read(
 ) -> Snapshot:
     hasher = hashlib.sha256()
     hashing = io.BufferedReader(_Hashing(binary, hasher))
-    text = io.TextIOWrapper(hashing, encoding="utf-8-sig", newline="")
+    # Bytes that are not UTF-8 are kept as surrogates, so the field (and line) that holds
+    # them is named in the report rather than a position in a decoding buffer.
+    text = io.TextIOWrapper(hashing, encoding="utf-8-sig", errors="surrogateescape", newline="")
     collector = _Collector()
-    try:
-        if fmt == "json":
-            read_json(text, collector)
-        else:
-            read_csv(text, collector, columns)
-    except UnicodeDecodeError as error:
-        collector.error(0, "(file)", "", f"not UTF-8 text ({error.reason})")
+    if not hashing.peek(1):
+        collector.error(1, "(file)", "", "the file is empty")
+    elif fmt == "json":
+        read_json(text, collector)
+    else:
+        read_csv(text, collector, columns)
     snapshot = collector.finish()
     snapshot.digest = hasher.hexdigest()
     return snapshot

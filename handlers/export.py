@@ -8,8 +8,9 @@ space's language. UTF-8 with a BOM and comma-separated, so Excel opens it
 with å, ä, ö intact.
 
 Spreadsheet formulas: a text cell that starts with ``=``, ``+``, ``-``, ``@``,
-tab or carriage return is prefixed with ``'`` (OWASP's advice against CSV
-injection), so a customer named ``=HYPERLINK(...)`` is shown, not run.
+tab or carriage return (or ``'`` itself) is prefixed with ``'`` (OWASP's advice
+against CSV injection), so a customer named ``=HYPERLINK(...)`` is shown, not
+run; the importer removes exactly that prefix again (``core.cells``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from core.cells import escape_cell
 from core.classify import days_left, status_of
 from core.models import Customer
 from core.snapshot import CSV_COLUMNS
@@ -33,7 +35,6 @@ EXTRA_COLUMNS = (
 )
 COLUMNS = (*CSV_COLUMNS, *EXTRA_COLUMNS)
 CONTENT_TYPE = "text/csv; charset=utf-8"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +45,9 @@ class Export:
 
 
 def safe_cell(value: str) -> str:
-    """A text cell a spreadsheet shows as text, never evaluates."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    """A text cell a spreadsheet shows as text, never evaluates; the importer reads it
+    back unchanged (``core.cells``)."""
+    return escape_cell(value)
 
 
 def export_csv(customers: Iterable[Customer], today: date, lang: Lang) -> Export:

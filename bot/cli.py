@@ -1,7 +1,8 @@
 """The ``statusbot`` command line: one entry point, one verb per job.
 
 Every verb prints what a person needs and exits 0 on success, 1 when the input
-was bad (with a report saying what to fix) and 2 when a setting is wrong. No
+was bad (with a report saying what to fix), 2 when a setting is wrong and 3 when
+something it needs (Webex, a source) is out of reach for now. No
 stack traces: problems people can fix are caught and said in one line.
 """
 
@@ -15,10 +16,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.settings import Settings, SettingsError, load_settings
+from bot.webex_check import WebexUnavailable
 from core.snapshot import SnapshotInvalid, read_snapshot
 from core.store import Store
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_SETTINGS = 0, 1, 2
+EXIT_OK, EXIT_BAD_INPUT, EXIT_SETTINGS, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,6 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in error.problems:  # every problem at once, one line each
             print(f"statusbot: {problem}", file=sys.stderr)
         return EXIT_SETTINGS
+    except WebexUnavailable as error:
+        print(f"statusbot: {error}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
     except KeyboardInterrupt:
         return 130
 

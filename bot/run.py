@@ -34,9 +34,9 @@ from bot.app import create_app
 from bot.inbox import Inbox
 from bot.logs import configure_logging
 from bot.service import Service, build_service
-from bot.settings import RUN_NEEDS, Settings, SettingsError
+from bot.settings import RUN_NEEDS, Settings
 from bot.webex import WebexClient, WebexError
-from bot.webex_check import explain
+from bot.webex_check import token_check_failed
 from bot.webhooks import reconcile_webhooks
 from core.store import Store
 from handlers.manifest import load_manifest
@@ -58,7 +58,7 @@ def prepare(settings: Settings) -> str:
     try:
         me = client.me()
     except WebexError as error:
-        raise SettingsError(explain(error, settings.webex_api_url)) from None
+        raise token_check_failed(error, settings.webex_api_url) from None
     # the tables, once, before the workers fork (they would race to create them)
     Store.open(settings.database_url).close()
     Inbox.open(settings.database_url).close()

@@ -9,10 +9,33 @@ good token during an outage costs them an hour.
 
 from __future__ import annotations
 
-from bot.webex import WebexError
+from typing import TYPE_CHECKING
+
+from bot.settings import SettingsError
+
+if TYPE_CHECKING:  # the CLI imports this module for every verb: keep it light
+    from bot.webex import WebexError
 
 #: Statuses with which Webex judged the token itself.
 REFUSED = frozenset({401, 403})
+
+
+class WebexUnavailable(Exception):
+    """Webex could not be asked (network, outage, rate limit): trying again later may
+    work, so ``statusbot run`` exits 3 (as ``sync`` does), not 2, and a supervisor
+    that restarts on failure but not on bad settings (deploy/systemd) tries again."""
+
+
+def token_check_failed(error: WebexError, api_url: str) -> Exception:
+    """What ``run`` raises when the token check failed: a setting, or Webex unavailable."""
+    message = explain(error, api_url)
+    return SettingsError(message) if _judged(error) else WebexUnavailable(message)
+
+
+def _judged(error: WebexError) -> bool:
+    """Webex answered, and not with an outage: the token or the URL is at fault."""
+    status = error.status_code
+    return status is not None and status != 429 and status < 500
 
 
 def explain(error: WebexError, api_url: str) -> str:

@@ -36,6 +36,7 @@ def test_the_unit_starts_statusbot_run_on_loopback_with_known_settings() -> None
     for setting in entries("Environment"):
         assert setting.split("=", 1)[0] in HOW_TO_FIX, setting
     assert entries("KillSignal") == ["SIGTERM"]
+    assert entries("RestartPreventExitStatus") == ["2"], "bad settings: no restart loop"
 
 
 def test_systemd_accepts_the_unit(tmp_path: Path) -> None:

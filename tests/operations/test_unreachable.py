@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 
 from emulator.server import ServerHandle
 from tests.operations.process import BOT_TOKEN, SECRET, free_port
@@ -52,7 +53,7 @@ def closed_port() -> Iterator[int]:
 def test_run_and_doctor_say_webex_is_out_of_reach(tmp_path: Path, closed_port: int) -> None:
     closed = f"http://127.0.0.1:{closed_port}/v1/"
     run = statusbot("run", "--port", "0", api_url=closed, token=BOT_TOKEN, tmp_path=tmp_path)
-    assert run.returncode == 2, run.stderr
+    assert run.returncode == 3, run.stderr  # out of reach for now: worth restarting
     (said,) = [line for line in run.stderr.splitlines() if line.startswith("statusbot:")]
     assert "network problem, not the token" in said and closed in said
     assert "refused" not in said
@@ -69,8 +70,20 @@ def test_a_refused_token_is_still_called_refused(emulator: ServerHandle, tmp_pat
     run = statusbot(
         "run", "--port", "0", api_url=emulator.api_url, token="not-the-bot", tmp_path=tmp_path
     )
-    assert run.returncode == 2
+    assert run.returncode == 2  # a setting to fix: restarting would not help
     assert "WEBEX_ACCESS_TOKEN was refused" in run.stderr and "HTTP 401" in run.stderr
     doctor = statusbot("doctor", api_url=emulator.api_url, token="not-the-bot", tmp_path=tmp_path)
     (token_line,) = [line for line in doctor.stdout.splitlines() if " token " in line]
     assert "WEBEX_ACCESS_TOKEN was refused" in token_line
+
+
+def test_a_webex_outage_at_start_is_not_blamed_on_the_token(
+    emulator: ServerHandle, tmp_path: Path
+) -> None:
+    fault = {"path": "/v1/people/me", "status": 503, "token": BOT_TOKEN}
+    requests.post(emulator.url + "/_emulator/faults", json=fault, timeout=10).raise_for_status()
+    run = statusbot(
+        "run", "--port", "0", api_url=emulator.api_url, token=BOT_TOKEN, tmp_path=tmp_path
+    )
+    assert run.returncode == 3, run.stderr
+    assert "is not answering (HTTP 503" in run.stderr and "refused" not in run.stderr

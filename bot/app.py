@@ -27,12 +27,14 @@ def readiness_of(service: Service) -> Readiness:
     """/readyz's checks for this process: its own short-timeout, no-retry Webex client."""
     settings = service.settings
     assert settings.webex_access_token is not None  # build_service required it
-    return Readiness.for_bot(
+    readiness = Readiness.for_bot(
         database_url=settings.database_url,
         token=settings.webex_access_token.get_secret_value(),
         api_url=settings.webex_api_url,
         fallback_engine=service.store.engine,
     )
+    readiness.store.ok()  # known before the first probe (local and bounded; Webex is not)
+    return readiness
 
 
 def create_app(service: Service, readiness: Readiness | None = None) -> Flask:

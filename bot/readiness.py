@@ -138,7 +138,8 @@ class Readiness:
                 lambda: store_outcome(probe),
                 period=STORE_PERIOD_SECONDS,
                 clock=clock,
-                first_wait=STORE_TIMEOUT_SECONDS + 1,  # local and bounded: worth a wait
+                # local and bounded (a connection and a statement): worth a wait
+                first_wait=STORE_TIMEOUT_SECONDS * 3,
             ),
             CachedCheck(
                 "webex", lambda: webex_outcome(client), period=WEBEX_PERIOD_SECONDS, clock=clock

@@ -15,10 +15,10 @@ import signal
 import subprocess
 from pathlib import Path
 
-import pytest
 import requests
 
 from tests.operations.process import free_port, wait_until
+from tests.prerequisites import missing
 
 SITE = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "statusbot.conf"
 UPSTREAM = "server 127.0.0.1:8080;"
@@ -29,10 +29,7 @@ def nginx_binary() -> str:
         (path for path in ("/usr/sbin/nginx",) if os.access(path, os.X_OK)), None
     )
     if found is None:
-        missing = "nginx is missing: apt-get install -y nginx (.ci/run does)"
-        if os.environ.get("CI"):
-            pytest.fail(missing)
-        pytest.skip(missing)
+        missing("nginx is missing: apt-get install -y nginx (.ci/run does)")
     return found
 
 

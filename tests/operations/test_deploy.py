@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from bot.cli import _parser
 from bot.settings import HOW_TO_FIX
+from tests.prerequisites import missing
 
 UNIT = Path(__file__).resolve().parents[2] / "deploy" / "systemd" / "statusbot.service"
 INSTALLED = "/opt/statusbot/.venv/bin/statusbot"
@@ -42,9 +40,7 @@ def test_the_unit_starts_statusbot_run_on_loopback_with_known_settings() -> None
 def test_systemd_accepts_the_unit(tmp_path: Path) -> None:
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
-        if os.environ.get("CI"):
-            pytest.fail("systemd-analyze is missing: apt-get install -y systemd (.ci/run does)")
-        pytest.skip("systemd-analyze is missing")
+        missing("systemd-analyze is missing: apt-get install -y systemd (.ci/run does)")
     here = Path(sys.executable).with_name("statusbot")
     assert here.exists(), "the statusbot console script is installed beside python"
     unit = tmp_path / UNIT.name

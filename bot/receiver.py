@@ -6,20 +6,23 @@ what this says (style.md: keep the web layer a thin adapter). Order matters
 over the raw bytes before anything is parsed; a bad one is refused with 401
 and no side effect; only then is the JSON read, and the event stored in the
 inbox (deduplicated) before the 2xx. Webex is never called here.
+
+Anything that is not an envelope of the right types is a 400 with no side
+effect. A delivery the store cannot take is a 503, never a 2xx, so Webex
+delivers it again. No error path logs the body or the envelope's data.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from bot.inbox import Inbox
 from bot.metrics import Metrics
@@ -30,21 +33,39 @@ log = logging.getLogger("statusbot.receiver")
 MAX_BODY_BYTES = 64 * 1024
 
 
-class _Data(BaseModel):
-    model_config = ConfigDict(extra="allow")
+_Id = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+_Name = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z]+$")]
 
-    id: str = Field(min_length=1, max_length=300)
+
+class _Data(BaseModel):
+    """The envelope's ``data``: ids (and a joiner's email), never text (that is fetched).
+
+    Strict: a Webex id is a string, so an object or a list where one belongs is
+    not an envelope (issue 10: they reached the database and failed there).
+    Fields the bot does not use are dropped, never stored.
+    """
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    id: _Id
+    roomId: _Id | None = None
+    roomType: _Name | None = None
+    personId: _Id | None = None
+    personEmail: Annotated[str, StringConstraints(max_length=320)] | None = None
+    personOrgId: _Id | None = None  # a member who joined (bot.retraction judges them)
+    messageId: _Id | None = None
+    created: Annotated[str, StringConstraints(max_length=40)] | None = None
 
 
 class Envelope(BaseModel):
-    """The parts of Webex's webhook envelope the bot relies on."""
+    """The parts of Webex's webhook envelope the bot relies on, with their types."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
 
-    id: str = Field(max_length=300)
-    resource: str = Field(min_length=1, max_length=40)
-    event: str = Field(min_length=1, max_length=40)
-    actorId: str | None = Field(default=None, max_length=300)
+    id: Annotated[str, StringConstraints(max_length=300)]
+    resource: _Name
+    event: _Name
+    actorId: _Id | None = None
     data: _Data
 
 
@@ -94,15 +115,23 @@ def _receive(
         )
         return Answer(401, {"error": "bad signature"})
     try:
-        envelope = Envelope.model_validate(json.loads(body))
-    except (ValueError, ValidationError):
+        # pydantic's own JSON parser: bounded nesting (no RecursionError), strict types
+        envelope = Envelope.model_validate_json(body)
+    except (ValidationError, ValueError, RecursionError):
         metrics.webhooks.labels("malformed").inc()
         log.warning("webhook refused: not a Webex envelope (%d bytes)", len(body))
         return Answer(400, {"error": "not a Webex webhook envelope"})
-    data: dict[str, Any] = envelope.data.model_dump()
+    data: dict[str, Any] = envelope.data.model_dump(exclude_none=True)
     if envelope.actorId:
         data["actorId"] = envelope.actorId
-    if inbox.record(envelope.resource, envelope.event, data):
+    try:
+        stored = inbox.record(envelope.resource, envelope.event, data)
+    except Exception as error:  # the store can't take it: Webex must deliver it again
+        metrics.webhooks.labels("not_stored").inc()
+        # the type only: a database error's text may carry the statement's parameters
+        log.error("webhook not stored: the store failed (%s)", type(error).__name__)
+        return Answer(503, {"error": "not stored, try again"})
+    if stored:
         metrics.webhooks.labels("stored").inc()
         log.info("event stored: %s/%s %s", envelope.resource, envelope.event, envelope.data.id)
         wake()

@@ -14,13 +14,17 @@ from datetime import date, timedelta
 
 from bot.access import AccessPolicy
 from bot.inbox import Inbox
+from bot.leases import LeaseKeeper
 from bot.metrics import Metrics
+from bot.processing import Processor
+from bot.responder import Responder
 from bot.retraction import DataPosts, Retractor
-from bot.settings import WORKER_NEEDS, Settings
+from bot.retry_plan import RetryPlan
+from bot.settings import HOW_TO_FIX, WORKER_NEEDS, Settings, SettingsError
 from bot.sync_metrics import SourcesCollector
 from bot.webex import RetryPolicy, WebexClient
 from bot.webex_models import BotIdentity
-from bot.worker import Responder, WorkerPool
+from bot.worker import WorkerPool
 from core.proactive.store import ProactiveStore
 from core.store import Store
 from handlers.manifest import Manifest, load_manifest
@@ -56,16 +60,23 @@ def build_service(
     today: Callable[[], date] | None = None,
     threads: int | None = None,
     poll_seconds: float = 0.5,
+    webex_timeout: float = 20.0,
 ) -> Service:
     """The bot, ready to ``start()``; SettingsError when a setting is missing."""
     settings.require(*WORKER_NEEDS)  # the values were checked when the settings loaded
     assert settings.webex_access_token is not None and settings.webhook_secret is not None
+    if settings.replay_window_hours >= settings.inbox_retention_days * 24:
+        raise SettingsError(
+            "STATUSBOT_REPLAY_WINDOW_HOURS is invalid (not shorter than the inbox retention): "
+            + HOW_TO_FIX["STATUSBOT_REPLAY_WINDOW_HOURS"]
+        )
     policy = settings.access_policy()
     manifest = load_manifest()
     webex = WebexClient(
         settings.webex_access_token.get_secret_value(),
         settings.webex_api_url,
         retry=retry or RetryPolicy(),
+        timeout=webex_timeout,
     )
     identity = webex.me()
     store = Store.open(settings.database_url)
@@ -79,7 +90,6 @@ def build_service(
     proactive = ProactiveStore(store.engine, default_zone=settings.timezone)
     proactive.create_schema()
     responder = Responder(
-        inbox=inbox,
         store=store,
         webex=webex,
         policy=policy,
@@ -87,14 +97,26 @@ def build_service(
         manifest=manifest,
         metrics=metrics,
         today=today or settings.today_date,
+        clock=lambda: inbox.clock(),
+        space_language=inbox.space_language,
+        set_space_language=inbox.set_space_language,
+        is_recorded_reply=inbox.is_recorded_reply,
         leave_outsider_spaces=settings.leave_outsider_spaces,
         default_lang=settings.language,
         retraction=retraction,
         proactive=proactive,
+        replay_window=timedelta(hours=settings.replay_window_hours),
+    )
+    processor = Processor(
+        responder,
+        RetryPlan.over(settings.retry_window_seconds, settings.retry_first_seconds),
+        LeaseKeeper(settings.inbox_lease_seconds),
+        metrics,
+        settle_seconds=webex_timeout,
     )
     workers = WorkerPool(
         inbox,
-        responder,
+        processor,
         threads=threads or settings.worker_threads,
         poll_seconds=poll_seconds,
         retention=timedelta(days=settings.inbox_retention_days),

@@ -70,6 +70,9 @@ HOW_TO_FIX = {
     "STATUSBOT_WEB_WORKERS": "use a whole number from 1 to 64",
     "STATUSBOT_INBOX_RETENTION_DAYS": "use a number of days from 1 to 3650",
     "STATUSBOT_LOG_FORMAT": "use json or text",
+    "STATUSBOT_RETRY_WINDOW_SECONDS": "use a number of seconds from 5 to 86400 (default 900)",
+    "STATUSBOT_RETRY_FIRST_SECONDS": "use a number of seconds from 0.05 to 600 (default 5)",
+    "STATUSBOT_REPLAY_WINDOW_HOURS": "use a number of hours, less than the inbox retention",
     "STATUSBOT_LANGUAGE": "use en or sv",
     "STATUSBOT_SOURCES": "list file:///path, https://… URLs or wholesale, separated by commas",
     "STATUSBOT_SYNC_MINUTES": "use a whole number of minutes from 1 to 1440",
@@ -140,6 +143,10 @@ class Settings(BaseSettings):
     inbox_retention_days: float = Field(default=7.0, ge=1.0, le=3650.0)
     web_workers: int = Field(default=2, ge=1, le=64)  # gunicorn processes of statusbot run
     log_format: Literal["json", "text"] = "json"
+    # Patient retries (bot.retry_plan) and the replay window (bot.responder).
+    retry_window_seconds: float = Field(default=900.0, ge=5.0, le=86400.0)
+    retry_first_seconds: float = Field(default=5.0, ge=0.05, le=600.0)
+    replay_window_hours: float = Field(default=24.0, gt=0.0, le=87600.0)
     language: Literal["en", "sv"] = "en"
     # Sources (issue 9): where data comes from by itself, how often, how old is too old.
     sources: Annotated[tuple[str, ...], NoDecode] = ()

@@ -6,10 +6,15 @@ most ``RetryPolicy.max_retry_after`` (longer fails at once: the SDK's own
 timeouts back off exponentially with jitter; any other 4xx fails at once. Logs and
 ``WebexError`` carry the call, the status and the tracking id, never the token or a body.
 
+The in-process plan is deliberately short (seconds): the inbox workers release an
+event whose call still fails and try it again later under ``bot.retry_plan`` (minutes),
+so no thread is parked and no lease is outlasted. ``call(once=True)`` makes one attempt:
+the inbox posts that way, so each post attempt is preceded by a fresh access check.
+
 Webex has no idempotency key: a ``POST /messages`` that timed out may have been posted,
 and retrying it may post twice. ``send`` retries by default (a reply twice beats none);
-the inbox, which records ``sending`` → ``sent``, may pass ``retry_ambiguous=False`` to get
-``WebexError(ambiguous=True)`` instead and decide itself (``list_recent_bot_messages``).
+the inbox, which records ``sending`` → ``sent``, passes ``once=True`` and gets
+``WebexError(ambiguous=True)`` to decide itself (``list_recent_bot_messages``).
 
 The answers' types and their parsing live in ``bot.webex_models``; this module re-exports them.
 """
@@ -22,15 +27,13 @@ import random
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-import requests
 from webexpythonsdk import WebexAPI
-from webexpythonsdk.exceptions import ApiError, RateLimitError
 
+from bot.webex_errors import AMBIGUOUS_STATUSES, TRANSIENT, RetryPolicy, WebexError, failure_of
 from bot.webex_models import (
     BotIdentity,
     CardSubmission,
@@ -68,54 +71,6 @@ log = logging.getLogger("statusbot.webex")
 TEXT_LIMIT_BYTES = 7439  # Webex's limit on text and markdown, in UTF-8 bytes
 ELLIPSIS = "…"
 PAGE_SIZE = 100
-TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Bounded: ``attempts`` tries with sleeps of at most ``max_delay`` (backoff) or
-    ``max_retry_after`` (429): the worst case is minutes, never an hour."""
-
-    attempts: int = 5
-    base_delay: float = 0.5
-    max_delay: float = 30.0
-    max_retry_after: float = 60.0
-
-    def __post_init__(self) -> None:
-        if self.attempts < 1 or min(self.base_delay, self.max_delay, self.max_retry_after) < 0:
-            raise ValueError("RetryPolicy needs attempts >= 1 and delays >= 0")
-
-    def backoff(self, attempt: int, jitter: float) -> float:
-        """Equal jitter: half the capped exponential delay plus ``jitter`` (0..1) of the rest."""
-        ceiling = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
-        return ceiling / 2 + ceiling / 2 * jitter
-
-
-class WebexError(Exception):
-    """A call failed. ``reason`` is short and safe to store and log (no token, no body).
-
-    ``retryable``: trying later may work (429, 5xx, network). ``ambiguous``: a request that
-    is not idempotent may have taken effect anyway (a message may have been posted).
-    ``retry_after``: the seconds Webex asked for, on a 429.
-    """
-
-    def __init__(
-        self,
-        reason: str,
-        *,
-        status_code: int | None = None,
-        retryable: bool = False,
-        tracking_id: str | None = None,
-        retry_after: float | None = None,
-        ambiguous: bool = False,
-    ) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status_code = status_code
-        self.retryable = retryable
-        self.tracking_id = tracking_id
-        self.retry_after = retry_after
-        self.ambiguous = ambiguous
 
 
 def fit_text(text: str, limit: int = TEXT_LIMIT_BYTES) -> str:
@@ -137,36 +92,6 @@ def _tracking(error: WebexError) -> str:
     return f", tracking id {error.tracking_id}" if error.tracking_id else ""
 
 
-#: Server errors after which a non-idempotent request may or may not have happened.
-AMBIGUOUS_STATUSES = frozenset({500, 502, 504})
-
-
-def _failure(what: str, exc: Exception, idempotent: bool) -> WebexError | None:
-    """The WebexError for an SDK or network exception; None when it is neither."""
-    if isinstance(exc, RateLimitError):
-        wait = float(exc.retry_after)
-        reason = f"{what}: rate limited (HTTP 429, Retry-After {wait:g}s)"
-        return WebexError(
-            reason, status_code=429, retryable=True, tracking_id=exc.tracking_id, retry_after=wait
-        )
-    if isinstance(exc, ApiError):
-        status = int(exc.status_code)
-        detail = f" ({str(exc.message)[:120]})" if exc.message else ""
-        return WebexError(
-            f"{what}: HTTP {status}{detail}",
-            status_code=status,
-            retryable=status >= 500,
-            tracking_id=exc.tracking_id,
-            # 503 says the request was not taken; 500/502/504 may hide one that was
-            ambiguous=status in AMBIGUOUS_STATUSES and not idempotent,
-        )
-    if isinstance(exc, TRANSIENT):
-        kind = "timeout" if isinstance(exc, requests.Timeout) else "connection error"
-        sent = not isinstance(exc, requests.ConnectTimeout)
-        return WebexError(f"{what}: {kind}", retryable=True, ambiguous=sent and not idempotent)
-    return None
-
-
 class WebexClient:
     """The bot's Webex API. One client may serve several threads (a pooled session).
 
@@ -178,7 +103,7 @@ class WebexClient:
         token: str,
         api_url: str,
         *,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy | None = None,
         timeout: float = 20.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -190,7 +115,7 @@ class WebexClient:
             single_request_timeout=max(1, math.ceil(timeout)),
             wait_on_rate_limit=False,
         )
-        self._retry = retry
+        self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self._me: BotIdentity | None = None
 
@@ -201,18 +126,21 @@ class WebexClient:
         *,
         idempotent: bool = True,
         retry_ambiguous: bool = True,
+        once: bool = False,
     ) -> T:
         """``fn(sdk)`` under the retry policy; every Webex request goes through here.
 
         ``fn`` must do all its I/O inside (materialise list generators), so a retry
-        repeats all of it. ``what`` names the call in logs and errors.
+        repeats all of it. ``what`` names the call in logs and errors. ``once``: a
+        single attempt; the caller retries (later, after checking again).
         """
         policy = self._retry
-        for attempt in range(1, policy.attempts + 1):
+        attempts = 1 if once else policy.attempts
+        for attempt in range(1, attempts + 1):
             try:
                 result = fn(self._api)
             except Exception as exc:
-                error = _failure(what, exc, idempotent)
+                error = failure_of(what, exc, idempotent)
                 if error is None:
                     raise
             else:
@@ -224,7 +152,7 @@ class WebexClient:
             else:
                 wait = policy.backoff(attempt, random.random())
                 give_up = not error.retryable or (error.ambiguous and not retry_ambiguous)
-            if give_up or attempt == policy.attempts:
+            if give_up or attempt == attempts:
                 # A plain 4xx is the caller's to judge (a 404 may be expected); say it quietly.
                 level = logging.WARNING if error.retryable else logging.INFO
                 log.log(
@@ -239,7 +167,7 @@ class WebexClient:
                 "%s; retry %d of %d in %.2fs%s",
                 error.reason,
                 attempt,
-                policy.attempts - 1,
+                attempts - 1,
                 wait,
                 _tracking(error),
             )
@@ -312,6 +240,7 @@ class WebexClient:
         *,
         parent_id: str | None = None,
         retry_ambiguous: bool = True,
+        once: bool = False,
     ) -> str:
         """Post ``reply``; return the message id (the card's, when a file follows it).
 
@@ -331,30 +260,31 @@ class WebexClient:
             )
         base: Json = {"roomId": room_id, "parentId": parent_id}
         if reply.file is not None and reply.card is None:
-            return self._post_file(base | {"markdown": markdown}, reply.file, retry_ambiguous)
+            return self._post_file(base | {"markdown": markdown}, reply.file, retry_ambiguous, once)
         card = {"markdown": markdown, "attachments": reply.attachments() or None}
-        message_id = self._post(base | card, retry_ambiguous)
+        message_id = self._post(base | card, retry_ambiguous, once)
         if reply.file is not None:
-            self._post_file(base, reply.file, retry_ambiguous)
+            self._post_file(base, reply.file, retry_ambiguous, False)
         return message_id
 
-    def _post(self, fields: Json, retry_ambiguous: bool) -> str:
+    def _post(self, fields: Json, retry_ambiguous: bool, once: bool) -> str:
         args = {key: value for key, value in fields.items() if value is not None}
         created = self.call(
             "post message",
             lambda api: api.messages.create(**args).to_dict(),
             idempotent=False,
             retry_ambiguous=retry_ambiguous,
+            once=once,
         )
         return _str(created, "id")
 
-    def _post_file(self, fields: Json, file: ReplyFile, retry_ambiguous: bool) -> str:
+    def _post_file(self, fields: Json, file: ReplyFile, retry_ambiguous: bool, once: bool) -> str:
         """Upload through a temporary file with the reply's file name (the SDK posts a
         path and takes the content type from the name), removed afterwards."""
         with tempfile.TemporaryDirectory(prefix="statusbot-upload-") as folder:
             path = Path(folder) / _safe_filename(file.filename)
             path.write_bytes(file.data)
-            return self._post(fields | {"files": [str(path)]}, retry_ambiguous)
+            return self._post(fields | {"files": [str(path)]}, retry_ambiguous, once)
 
     def leave_room(self, room_id: str) -> None:
         """Delete the bot's own membership; nothing to do when it is no longer a member

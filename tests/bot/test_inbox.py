@@ -47,25 +47,25 @@ def test_claims_are_exclusive_and_leases_expire(inbox: Inbox, clock: Clock) -> N
         inbox.record("messages", "created", message(n))
     first = inbox.claim("a", limit=2)
     second = inbox.claim("b", limit=2)
-    assert [e.data_id for e in first] == ["msg-0", "msg-1"]
-    assert [e.data_id for e in second] == ["msg-2"]
+    assert [c.event.data_id for c in first] == ["msg-0", "msg-1"]
+    assert [c.event.data_id for c in second] == ["msg-2"]
     assert inbox.claim("c") == []
-    inbox.finish(first[0].id, "answered", reply_state="sent", message_id="reply-0")
+    first[0].finish("sent", reply_state="sent", message_id="reply-0")
     clock.now += timedelta(seconds=61)  # worker "a" died holding msg-1
     again = inbox.claim("c", limit=5)
-    assert sorted(e.data_id for e in again) == ["msg-1", "msg-2"]
-    assert {e.data_id: e.attempts for e in again} == {"msg-1": 2, "msg-2": 2}
+    assert sorted(c.event.data_id for c in again) == ["msg-1", "msg-2"]
+    assert {c.event.data_id: c.event.attempts for c in again} == {"msg-1": 2, "msg-2": 2}
 
 
 def test_reply_state_survives_a_crash(inbox: Inbox, clock: Clock) -> None:
     inbox.record("messages", "created", message(1))
-    (event,) = inbox.claim("a")
-    inbox.sending(event.id, "f" * 32)
+    (claim,) = inbox.claim("a")
+    claim.sending("f" * 32)
     clock.now += timedelta(minutes=5)
     (again,) = inbox.claim("b")
-    assert again.reply_state == "sending"
-    assert again.reply_fingerprint == "f" * 32
-    assert again.reply_started_at == datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    assert again.event.reply_state == "sending"
+    assert again.event.reply_fingerprint == "f" * 32
+    assert again.event.reply_started_at == datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
 def test_many_claimers_at_once_never_share_an_event(inbox: Inbox) -> None:
@@ -77,9 +77,9 @@ def test_many_claimers_at_once_never_share_an_event(inbox: Inbox) -> None:
     def work(name: str) -> None:
         while claimed := inbox.claim(name, limit=3):
             with lock:
-                seen.extend(e.data_id for e in claimed)
-            for e in claimed:
-                inbox.finish(e.id, "answered", reply_state="sent")
+                seen.extend(c.event.data_id for c in claimed)
+            for c in claimed:
+                c.finish("sent", reply_state="sent")
 
     threads = [threading.Thread(target=work, args=(f"w{i}",)) for i in range(6)]
     for t in threads:
@@ -103,13 +103,13 @@ def test_old_finished_events_are_forgotten_and_unfinished_ones_kept(
     for n in range(4):
         inbox.record("messages", "created", message(n))
     done, failed, working = inbox.claim("a", limit=3)
-    inbox.finish(done.id, "answered", reply_state="sent")
-    inbox.finish(failed.id, "error", reply_state="failed", error="HTTP 500")
+    done.finish("sent", reply_state="sent")
+    failed.finish("failed", reply_state="failed", error="HTTP 500")
     clock.now += timedelta(days=8)
     inbox.record("messages", "created", message(9))  # new, pending
     assert inbox.prune(timedelta(days=7)) == 2
     assert sorted(e["data_id"] for e in inbox.events()) == ["msg-2", "msg-3", "msg-9"]
-    assert working.data_id == "msg-2"
+    assert working.event.data_id == "msg-2"
     assert inbox.prune(timedelta(days=7)) == 0
 
 
@@ -117,14 +117,14 @@ def test_the_workers_prune_at_most_once_per_period(inbox: Inbox, clock: Clock) -
     from bot.worker import WorkerPool
 
     inbox.record("messages", "created", message(1))
-    (event,) = inbox.claim("a")
-    inbox.finish(event.id, "answered", reply_state="sent")
+    (claim,) = inbox.claim("a")
+    claim.finish("sent", reply_state="sent")
     clock.now += timedelta(days=30)
-    pool = WorkerPool(inbox, responder=None, retention=timedelta(days=7), prune_every=3600)  # type: ignore[arg-type]
+    pool = WorkerPool(inbox, processor=None, retention=timedelta(days=7), prune_every=3600)  # type: ignore[arg-type]
     assert pool.prune_if_due() == 1
     inbox.record("messages", "created", message(2))
     (later,) = inbox.claim("a")
-    inbox.finish(later.id, "answered", reply_state="sent")
+    later.finish("sent", reply_state="sent")
     clock.now += timedelta(days=30)
     assert pool.prune_if_due() == 0  # not due yet: the period has not passed
     assert len(inbox.events()) == 1

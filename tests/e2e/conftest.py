@@ -97,10 +97,19 @@ def start_stack(database_url: str, **settings: Any) -> Stack:
         webex_api_url=emulator.api_url,
         webhook_secret=SECRET,
         today=SAMPLE_TODAY,
-        **{"allowed": ("@example.com",), **settings},
+        # short retries (seconds, not the default 15 minutes) so failures end within a test
+        **{
+            "allowed": ("@example.com",),
+            "retry_window_seconds": 8,
+            "retry_first_seconds": 0.2,
+            **settings,
+        },
     )
     service = build_service(
-        config, retry=RetryPolicy(attempts=6, base_delay=0.05, max_delay=0.5), poll_seconds=0.1
+        config,
+        retry=RetryPolicy(attempts=3, base_delay=0.05, max_delay=0.5),
+        poll_seconds=0.1,
+        webex_timeout=2,
     )
     bot = serve_in_thread(service)
     reconcile_webhooks(service.webex, service.manifest, target_url=bot.webhook_url, secret=SECRET)

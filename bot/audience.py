@@ -50,6 +50,22 @@ class Audience:
 
         return verdict
 
+    def space_check(self, room_id: str, what: str) -> Callable[[], Verdict]:
+        """The check for a post nobody asked for (a digest, an alert): every member of
+        the space must be allowed, or the space itself. ``what`` names it in the log."""
+
+        def verdict() -> Verdict:
+            if self.policy.room_allowed(room_id):
+                return Verdict.ALLOWED
+            members = self._members_of(room_id, None, Person(None))
+            if all(self.policy.person_allowed(member) for member in members):
+                return Verdict.ALLOWED
+            self.metrics.refusals.labels(Verdict.MEMBER_NOT_ALLOWED.value).inc()
+            log.warning("%s withheld: %s", what, Verdict.MEMBER_NOT_ALLOWED.value)
+            return Verdict.MEMBER_NOT_ALLOWED
+
+        return verdict
+
     def _members_of(self, room_id: str, room_type: str | None, asker: Person) -> Iterable[Person]:
         if room_type == "direct":
             return [asker]  # a direct space holds the asker and the bot

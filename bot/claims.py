@@ -52,6 +52,7 @@ class InboxEvent:
     reply_fingerprint: str | None
     reply_started_at: datetime | None
     error: str | None = None
+    reply_lang: str | None = None
 
 
 @dataclass
@@ -65,6 +66,7 @@ class Claim:
     posting: bool = field(default=False)  # this attempt committed "sending": it may be out
     fingerprint: str | None = field(default=None)  # the reply being posted, for looking for it
     started_at: datetime | None = field(default=None)
+    done: bool = field(default=False)  # finished or released by this worker: nothing to renew
 
     def renew(self) -> bool:
         """Extend the lease; False (and ``lost``) when the claim was taken over."""
@@ -82,7 +84,23 @@ class Claim:
 
     def apologizing(self) -> None:
         """Committed right before the apology is posted: it is posted at most once."""
-        self._write(reply_state="apologizing", reply_started_at=self.inbox.clock())
+        self._write(reply_state="apologizing")
+
+    def owe_apology(self, error: str, not_before: datetime, lang: str) -> None:
+        """The answer failed for good and Webex would not take the apology yet: give the
+        event back to post only the apology from ``not_before`` on. ``reply_started_at``
+        marks when the apology first became due (its retry window starts there)."""
+        values: dict[str, Any] = {
+            "state": "pending",
+            "lease_until": None,
+            "not_before": not_before,
+            "error": error[:ERROR_LIMIT],
+            "reply_state": "apology_due",
+            "reply_lang": lang,
+        }
+        if self.event.reply_state != "apology_due":
+            values["reply_started_at"] = self.inbox.clock()
+        self._write(**values)
 
     def release(self, error: str, not_before: datetime, *, posted_maybe: bool) -> None:
         """Give the event back, to be claimed again from ``not_before`` on.
@@ -146,3 +164,5 @@ class Claim:
         if matched != 1:
             self.lost = True
             raise LostClaim(f"event {self.event.id}: claim taken over")
+        if values.get("state", "working") != "working":
+            self.done = True

@@ -254,4 +254,5 @@ def _event(row: Any, now: datetime) -> InboxEvent:
         reply_fingerprint=row["reply_fingerprint"],
         reply_started_at=_aware(row["reply_started_at"]),
         error=row["error"],
+        reply_lang=row["reply_lang"],
     )

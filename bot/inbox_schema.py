@@ -8,7 +8,8 @@ its retry is due (``bot.retry_plan``).
 
 The reply has its own state, because creating a Webex message is not
 idempotent: ``None`` → ``sending`` → ``sent`` | ``failed`` | ``unknown``, and
-``apologizing`` while the one apology for a failed answer is being posted.
+``apology_due`` while the one apology for a failed answer waits for Webex (it
+is retried like an answer), ``apologizing`` while it is being posted.
 ``outcome`` says what became of the event as a whole (``bot.outcomes``).
 """
 
@@ -58,6 +59,7 @@ inbox = Table(
     Column("claim_token", String(32), nullable=True),
     Column("not_before", DateTime(timezone=True), nullable=True),
     Column("apology_message_id", String(300), nullable=True),
+    Column("reply_lang", String(2), nullable=True),  # the apology's language, while it is due
     Index("ix_inbox_claim", "state", "lease_until", "id"),
     Index("ix_inbox_reply", "reply_message_id"),
 )
@@ -73,7 +75,7 @@ spaces = Table(
 FINAL_STATES = ("done", "failed", "ignored")
 
 #: Columns a database made by an older release lacks; all nullable, so adding is safe.
-ADDED_COLUMNS = ("claim_token", "not_before", "apology_message_id")
+ADDED_COLUMNS = ("claim_token", "not_before", "apology_message_id", "reply_lang")
 
 
 def add_missing_columns(engine: Engine) -> None:

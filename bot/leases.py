@@ -47,12 +47,12 @@ class LeaseKeeper:
             claims = list(self._held.values())
         kept = 0
         for claim in claims:
-            if claim.lost:
+            if claim.lost or claim.done:
                 continue
             try:
                 if claim.renew():
                     kept += 1
-                else:
+                elif not claim.done:  # (finished meanwhile: not a takeover)
                     log.warning("event %s: claim taken over", claim.event.id)
             except Exception as error:  # the database may be restarting: try again soon
                 kind = type(error).__name__

@@ -19,18 +19,17 @@ from __future__ import annotations
 
 import logging
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from bot.apology import Apologies
 from bot.claims import Claim, LostClaim
 from bot.leases import LeaseKeeper
 from bot.metrics import Metrics
-from bot.outgoing import Posted, post
 from bot.responder import Attempt, PostFailed, Responder
 from bot.retry_plan import RetryPlan
 from bot.webex import WebexError
-from handlers import notices
 
 log = logging.getLogger("statusbot.worker")
 
@@ -56,6 +55,10 @@ class Processor:
     keeper: LeaseKeeper
     metrics: Metrics
     settle_seconds: float = 20.0
+    apologies: Apologies = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.apologies = Apologies(self.responder.webex, self.plan)
 
     def process(self, claim: Claim) -> str:
         """Work on ``claim`` once; the outcome (``retrying`` when released for later)."""
@@ -63,7 +66,12 @@ class Processor:
         attempt = Attempt(room_id=event.room_id, lang=self.responder.default_lang)
         with self.keeper.holding(claim):
             try:
-                outcome = self.responder.respond(claim, attempt)
+                if event.reply_state == "apology_due":  # the answer failed; only this is left
+                    attempt.lang = "sv" if event.reply_lang == "sv" else "en"
+                    now = self.responder.clock()
+                    outcome = self.apologies.offer(claim, attempt, event.error or "failed", now)
+                else:
+                    outcome = self.responder.respond(claim, attempt)
             except LostClaim:
                 log.warning("event %s: claim taken over; stopped without posting", event.id)
                 return "lost"
@@ -122,9 +130,10 @@ class Processor:
                 claim.finish("unknown", reply_state="unknown", error=failure.reason)
                 return "unknown"
             log.error("event %s failed: %s", event.id, failure.reason)
-            apology = self._apologise(claim, attempt) if failure.apologise else None
-            claim.finish("failed", reply_state="failed", error=failure.reason, apology_id=apology)
-            return "failed"
+            if not failure.apologise:
+                claim.finish("failed", reply_state="failed", error=failure.reason)
+                return "failed"
+            return self.apologies.offer(claim, attempt, failure.reason, now)
         except LostClaim:
             return "lost"
         except TRANSIENT_STORE_ERRORS as error:  # the lease runs out; the event is claimed again
@@ -143,32 +152,6 @@ class Processor:
             )
         except WebexError:
             return None
-
-    def _apologise(self, claim: Claim, attempt: Attempt) -> str | None:
-        """One short apology to the asker, in their language; the message id, if posted."""
-        if attempt.room_id is None or claim.event.resource == "memberships":
-            return None  # no question was asked (a greeting failed): nobody waits for an answer
-        result = post(
-            self.responder.webex,
-            _ApologyFence(claim),
-            attempt.room_id,
-            notices.failure(attempt.lang),
-            parent_id=attempt.parent_id,
-        )
-        if isinstance(result, Posted):
-            return result.message_id
-        log.warning("event %s: apology not posted: %s", claim.event.id, result)
-        return None
-
-
-@dataclass(frozen=True)
-class _ApologyFence:
-    """The apology is recorded as ``apologizing`` before it goes: posted at most once."""
-
-    claim: Claim
-
-    def sending(self, fingerprint: str) -> None:
-        self.claim.apologizing()
 
 
 def _webex_failure(error: WebexError, failed: PostFailed | None) -> Failure:

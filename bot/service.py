@@ -60,7 +60,7 @@ def build_service(
     today: Callable[[], date] | None = None,
     threads: int | None = None,
     poll_seconds: float = 0.5,
-    webex_timeout: float = 20.0,
+    webex_timeout: float | None = None,
 ) -> Service:
     """The bot, ready to ``start()``; SettingsError when a setting is missing."""
     settings.require(*WORKER_NEEDS)  # the values were checked when the settings loaded
@@ -72,6 +72,7 @@ def build_service(
         )
     policy = settings.access_policy()
     manifest = load_manifest()
+    webex_timeout = webex_timeout or settings.webex_timeout_seconds
     webex = WebexClient(
         settings.webex_access_token.get_secret_value(),
         settings.webex_api_url,

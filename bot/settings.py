@@ -73,6 +73,7 @@ HOW_TO_FIX = {
     "STATUSBOT_RETRY_WINDOW_SECONDS": "use a number of seconds from 5 to 86400 (default 900)",
     "STATUSBOT_RETRY_FIRST_SECONDS": "use a number of seconds from 0.05 to 600 (default 5)",
     "STATUSBOT_REPLAY_WINDOW_HOURS": "use a number of hours, less than the inbox retention",
+    "STATUSBOT_WEBEX_TIMEOUT_SECONDS": "use a number of seconds from 1 to 120 (default 20)",
     "STATUSBOT_LANGUAGE": "use en or sv",
     "STATUSBOT_SOURCES": "list file:///path, https://… URLs or wholesale, separated by commas",
     "STATUSBOT_SYNC_MINUTES": "use a whole number of minutes from 1 to 1440",
@@ -147,6 +148,7 @@ class Settings(BaseSettings):
     retry_window_seconds: float = Field(default=900.0, ge=5.0, le=86400.0)
     retry_first_seconds: float = Field(default=5.0, ge=0.05, le=600.0)
     replay_window_hours: float = Field(default=24.0, gt=0.0, le=87600.0)
+    webex_timeout_seconds: float = Field(default=20.0, ge=1.0, le=120.0)  # per Webex request
     language: Literal["en", "sv"] = "en"
     # Sources (issue 9): where data comes from by itself, how often, how old is too old.
     sources: Annotated[tuple[str, ...], NoDecode] = ()

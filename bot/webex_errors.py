@@ -19,13 +19,15 @@ TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.Chu
 @dataclass(frozen=True)
 class RetryPolicy:
     """Bounded: ``attempts`` tries with sleeps of at most ``max_delay`` (backoff) or
-    ``max_retry_after`` (429). With the 20 s request timeout the worst case is about
-    a minute; longer waits are the caller's (``bot.retry_plan``), never a sleep here."""
+    ``max_retry_after`` (429): blips only. A thread that sleeps serves nobody, so a
+    longer wait is the caller's (``bot.retry_plan`` releases the event and the
+    thread takes other work); with the 20 s request timeout one call is bounded by
+    about a minute even when every attempt times out."""
 
     attempts: int = 3
-    base_delay: float = 0.5
-    max_delay: float = 4.0
-    max_retry_after: float = 5.0
+    base_delay: float = 0.25
+    max_delay: float = 1.0
+    max_retry_after: float = 2.0
 
     def __post_init__(self) -> None:
         if self.attempts < 1 or min(self.base_delay, self.max_delay, self.max_retry_after) < 0:

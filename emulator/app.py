@@ -8,6 +8,7 @@ unknown routes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from flask import Flask, Response, g, request
 from flask.typing import ResponseReturnValue
@@ -73,6 +74,9 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
         bearer = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         fault = ctx.faults.take_api(request.method, request.path, bearer or None)
         if fault is not None:
+            body = request.get_json(silent=True) if request.is_json else request.form
+            room_id = body.get("roomId") if isinstance(body, Mapping) else None
+            ctx.faults.record_fired(fault, request.method, request.path, room_id)
             if fault.stall_seconds:
                 ctx.faults.sleep(fault.stall_seconds)
             if fault.status is not None:

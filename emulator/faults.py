@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 import uuid
+from collections import deque
 from dataclasses import asdict, dataclass, fields
 from fnmatch import fnmatchcase
 from typing import Any
@@ -118,6 +120,9 @@ class FaultInjector:
         self._api: list[ApiFault] = []
         self._delivery: list[DeliveryFault] = []
         self._wake = threading.Event()
+        # what fired, and on which room: shows that a post the bot calls "unknown"
+        # really reached Webex (bounded: the newest 10,000)
+        self._fired: deque[JsonDict] = deque(maxlen=10_000)
 
     def add_api(self, spec: JsonDict) -> ApiFault:
         rule = api_fault_from(spec)
@@ -157,6 +162,12 @@ class FaultInjector:
                 return rule
         return None
 
+    def record_fired(self, rule: ApiFault, method: str, path: str, room_id: str | None) -> None:
+        entry: JsonDict = {"faultId": rule.id, "method": method, "path": path, "roomId": room_id}
+        entry |= {"status": rule.status, "stallSeconds": rule.stall_seconds, "at": time.time()}
+        with self._lock:
+            self._fired.append(entry)
+
     def take_delivery(self, resource: str) -> DeliveryFault | None:
         with self._lock:
             for rule in list(self._delivery):
@@ -184,6 +195,7 @@ class FaultInjector:
         with self._lock:
             self._api.clear()
             self._delivery.clear()
+            self._fired.clear()
             self._wake.set()
             self._wake = threading.Event()
 
@@ -192,4 +204,5 @@ class FaultInjector:
             return {
                 "api": [asdict(r) for r in self._api],
                 "delivery": [asdict(r) for r in self._delivery],
+                "fired": list(self._fired),
             }

@@ -129,13 +129,14 @@ def test_sigkill_mid_burst_loses_nothing_and_answers_nothing_twice(
     bot.start()
     admin = emulator.url + "/_emulator"
     try:
-        # slow the bot's posts a little, so the burst is mid-way when the kill comes
+        # slow the bot's posts (0.6 s: 8 threads post ~13 a second, slower than the test asks
+        # on a loaded machine), so the burst is mid-way when the kill comes
         requests.post(
             admin + "/faults",
             json={
                 "path": "/v1/messages",
                 "method": "POST",
-                "stall_seconds": 0.2,
+                "stall_seconds": 0.6,
                 "token": BOT_TOKEN,
             },
             timeout=10,

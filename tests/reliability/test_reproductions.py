@@ -40,7 +40,7 @@ def test_a_429_on_the_member_list_is_answered_once_in_a_group_space(
     fault(stack, path="/v1/memberships", method="GET", status=429, retry_after=3, count=3)
     sent = ask(stack, "show suspended", room)
     event = answered(stack, sent.id)
-    greeting, reply = stack.bot_messages(room)
+    _greeting, reply = stack.bot_messages(room)
     assert event["reply_message_id"] == reply["id"] and event["reply_state"] == "sent"
 
 
@@ -141,6 +141,21 @@ def test_an_answer_that_finally_fails_gets_one_apology_in_swedish(
     assert event["apology_message_id"] == apology["id"] and "400" in event["error"]
 
 
+def test_an_apology_webex_would_not_take_at_first_is_tried_again(
+    make_stack: StackFactory,
+) -> None:
+    """The outage that failed the answer often still refuses the apology: it waits."""
+    stack = make_stack()
+    fault(stack, path="/v1/messages/*", method="GET", status=503, count=100_000)
+    sent = ask(stack, "show suspended")
+    wait_until(lambda: event_of(stack, sent.id), what="the question to be stored")
+    fault(stack, path="/v1/messages", method="POST", status=503, count=2)
+    event = answered(stack, sent.id)
+    (apology,) = stack.bot_messages(sent.roomId)
+    assert apology["markdown"] == notices.failure("en").markdown
+    assert event["apology_message_id"] == apology["id"]
+
+
 def test_a_bug_in_the_worker_still_gets_the_asker_a_reply(make_stack: StackFactory) -> None:
     """Issue 14: a bug used to leave the asker with nothing."""
     stack = make_stack()
@@ -168,7 +183,7 @@ def test_an_outsider_added_between_two_post_attempts_sees_no_data(
     wait_until(lambda: fault_hits(stack, rule["id"]) != 0, what="the first 429")
     stack.alice.memberships.create(roomId=room, personEmail="eve@evil.com")
     event = answered(stack, sent.id)
-    greeting, refusal = stack.bot_messages(room)
+    _greeting, refusal = stack.bot_messages(room)
     assert refusal["markdown"] == notices.refusal("en", space=True).markdown
     assert event["outcome"] == "refused"
 

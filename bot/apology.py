@@ -64,7 +64,7 @@ class Apologies:
                 return "retrying"
         if isinstance(result, MaybePosted):  # posted at most once: don't try again
             log.warning("event %s: apology may be out: %s", event.id, result.error.reason)
-            claim.finish("failed", reply_state="unknown", error=f"{reason}; {APOLOGY_MAYBE}")
+            claim.finish("failed", reply_state="failed", error=f"{reason}; {APOLOGY_MAYBE}")
             return "failed"
         if isinstance(result, NotPosted):
             log.warning("event %s: apology not posted: %s", event.id, result.error.reason)

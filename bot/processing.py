@@ -119,7 +119,9 @@ class Processor:
                 )
                 if due is not None:
                     log.warning("event %s: %s; trying again at %s", event.id, failure.reason, due)
-                    claim.release(failure.reason, due, posted_maybe=maybe_posted)
+                    # an earlier attempt's possible post keeps its reason: it is what settles
+                    earlier = maybe_posted and not claim.posting and event.error
+                    claim.release(earlier or failure.reason, due, posted_maybe=maybe_posted)
                     return "retrying"
             found = self._last_look(claim, attempt) if maybe_posted else ""
             if found and attempt.room_id is not None:

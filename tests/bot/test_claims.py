@@ -3,6 +3,7 @@ released events wait for their retry; an older inbox gains the new columns."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -134,7 +135,7 @@ def test_the_retry_plan_backs_off_within_its_window_and_then_gives_up() -> None:
     while (due := plan.next_try(received_at=start, now=now, attempt=len(tries))) is not None:
         now = due
         tries.append(now)
-    waits = [(b - a).total_seconds() for a, b in zip(tries, tries[1:], strict=False)]
+    waits = [(b - a).total_seconds() for a, b in itertools.pairwise(tries)]
     assert waits[:6] == [5, 10, 20, 40, 80, 120]
     assert tries[-1] == start + timedelta(minutes=15)  # the last try is at the window's end
     # Retry-After is honoured whatever its size, but never past the window

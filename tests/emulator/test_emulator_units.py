@@ -138,7 +138,7 @@ def test_fault_counts_and_matching() -> None:
     assert faults.take_api("POST", "/v1/messages") is not None
     assert faults.take_api("POST", "/v1/messages") is not None
     assert faults.take_api("POST", "/v1/messages") is None
-    assert faults.to_json() == {"api": [], "delivery": []}
+    assert faults.to_json() == {"api": [], "delivery": [], "fired": []}
 
 
 def test_percent_faults_fire_sometimes() -> None:

@@ -232,7 +232,7 @@ def tally(
             result.refused += refused
         elif apologised:
             result.apologies += 1
-        elif event["reply_state"] == "unknown" and _reached(question, fired):
+        elif _maybe_out(event) and _reached(question, fired):
             result.unknown += 1
             result.problems.append(f"(listed) question {question.n}: unknown, {event['error']}")
         else:
@@ -244,6 +244,11 @@ def tally(
             result.problems.append(f"(listed) question {question.n}: unknown, answer is there")
     _refusals_posted_once(result, posts, events, question_ids=ids)
     return result
+
+
+def _maybe_out(event: dict[str, Any]) -> bool:
+    """The answer, or the apology, may have been posted (a 500/502/504 or a timeout)."""
+    return bool(event["reply_state"] == "unknown" or APOLOGY_MAYBE in (event["error"] or ""))
 
 
 def _reached(question: Question, fired: list[dict[str, Any]]) -> bool:

@@ -6,9 +6,11 @@ things in this order, each for a reason:
 
 1. **The audience is checked again, right before the attempt** (issue 11):
    someone may have joined the space since the question was asked, or since
-   the last attempt of a retried post. A reply that carries customer data is
-   posted only when ``audience()`` still says ``ALLOWED``; otherwise nothing is
-   posted and :class:`Withheld` says why, so the caller posts its refusal.
+   the last attempt of a retried post. A post nobody asked for (a digest, an
+   alert) goes only when ``audience()`` still says ``ALLOWED``; otherwise
+   nothing is posted and :class:`Withheld` says why. (Answers to questions
+   check before the answer is built, in the same attempt: a command may change
+   things a refused asker must not; ``bot.responder``.)
 2. **``fence.sending(fingerprint)`` is committed first**: it fails with
    ``LostClaim`` when the caller no longer holds the work (another worker
    took it over), so a fenced-off worker never posts; and after a crash the

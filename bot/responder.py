@@ -1,7 +1,7 @@
 """What the bot answers to one claimed inbox event, posted through ``bot.outgoing``.
 
-Each claim of an event is one attempt: fetch the question, answer it, check
-the audience, post once. A failure is raised (``PostFailed`` or
+Each claim of an event is one attempt: fetch the question, check who is in
+the space (afresh: issue 11), build the answer, post it once. A failure is raised (``PostFailed`` or
 ``WebexError``) for ``bot.processing`` to retry later or to fail for good;
 this module only decides what to say.
 
@@ -139,10 +139,13 @@ class Responder:
             default_lang=attempt.lang,
         )
         attempt.lang = chosen or parsed.lang
+        check = self.audience.check(event.id, message.room_id, message.room_type, asker)
+        refused = self._refused(claim, attempt, check)
+        if refused is not None:
+            return refused
         context = self._context(message.room_id, message.person_id, asker, attempt.lang, today)
         reply = self.answer(parsed.command, context)
-        check = self.audience.check(event.id, message.room_id, message.room_type, asker)
-        outcome = self._deliver(claim, attempt, reply, check)
+        outcome = self._deliver(claim, attempt, reply)
         if outcome == "sent" and reply.language is not None:
             self.set_space_language(message.room_id, reply.language)
         return outcome
@@ -158,10 +161,27 @@ class Responder:
         if done is not None:
             return done
         asker = self.audience.asker(action.person_id, None)
-        context = self._context(action.room_id, action.person_id, asker, attempt.lang, self.today())
-        reply = handle_submission(action.inputs, context)
         check = self.audience.check(claim.event.id, action.room_id, None, asker)
-        return self._deliver(claim, attempt, reply, check)
+        refused = self._refused(claim, attempt, check)
+        if refused is not None:
+            return refused
+        context = self._context(action.room_id, action.person_id, asker, attempt.lang, self.today())
+        return self._deliver(claim, attempt, handle_submission(action.inputs, context))
+
+    def _refused(
+        self, claim: Claim, attempt: Attempt, audience: Callable[[], Verdict]
+    ) -> str | None:
+        """The refusal's outcome when the space may not see data; None when it may.
+
+        Asked in every attempt before the answer is built: a command may change
+        things (``unsubscribe all``), which a refused asker must not, and the post
+        follows at once. A retried answer is built, and checked, afresh.
+        """
+        verdict = audience()
+        if verdict is Verdict.ALLOWED:
+            return None
+        refusal = notices.refusal(attempt.lang, space=verdict is Verdict.MEMBER_NOT_ALLOWED)
+        return self._deliver(claim, attempt, refusal, outcome="refused")
 
     def _context(
         self, room_id: str, person_id: str, asker: Person, lang: Lang, today: date

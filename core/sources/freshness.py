@@ -12,9 +12,10 @@ expected to refresh it).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
+from core.clock import aware
 from core.sources import state
 from core.store import Store
 
@@ -34,7 +35,7 @@ def freshness(store: Store, now: datetime, limit: timedelta) -> Freshness | None
     """The data's age and origin; None before any data or sync."""
     synced = state.snapshot_state(store.engine)
     last = store.last_import()
-    imported = _aware(last["imported_at"]) if last else None
+    imported = aware(last["imported_at"]) if last else None
     by_hand = last is not None and not str(last["source"]).startswith("sync: ")
     if synced is None:
         return Freshness(imported, "import", False, None) if imported else None
@@ -52,7 +53,3 @@ def _origin(kinds: str) -> Origin:
     if found == {"export"}:
         return "export"
     return "mixed" if found else "import"
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot import audit
 from bot.access import AccessPolicy, Person, Verdict
 from bot.inbox import Inbox, InboxEvent
 from bot.metrics import Metrics
@@ -151,6 +152,9 @@ class Responder:
             return self._answer(event, action.room_id, refusal, None, "refused")
         context = self._context(action.room_id, action.person_id, asker, lang, self.today())
         reply = handle_submission(action.inputs, context)
+        if reply.refusal is not None:  # a card payload that was changed or is outdated
+            audit.refused(self.metrics, event.id, reply.refusal, outcome="rejected")
+            return self._answer(event, action.room_id, reply, None, "rejected")
         return self._answer(event, action.room_id, reply, None, "sent")
 
     def _context(
@@ -188,8 +192,7 @@ class Responder:
         )
         if self.policy.room_allowed(room_id) or self.policy.person_allowed(adder_person):
             return self._answer(event, room_id, notices.greeting(self.manifest, lang), None, "sent")
-        log.warning("added to room by someone not allowed (event %s)", event.id)
-        self.metrics.refusals.labels("outsider_space").inc()
+        audit.refused(self.metrics, event.id, "outsider_space")
         reply = notices.outsider_greeting(self.manifest, lang, leaving=self.leave_outsider_spaces)
         outcome = self._answer(event, room_id, reply, None, "refused")
         if self.leave_outsider_spaces:
@@ -203,8 +206,7 @@ class Responder:
     ) -> Verdict:
         verdict = self.policy.decide(room_id, asker, self._members_of(room_id, room_type, asker))
         if verdict is not Verdict.ALLOWED:
-            self.metrics.refusals.labels(verdict.value).inc()
-            log.warning("event %s refused: %s", event.id, verdict.value)
+            audit.refused(self.metrics, event.id, verdict.value)
         return verdict
 
     def _asker(self, person_id: str, email: str | None) -> Person:

@@ -53,3 +53,24 @@ def _origin(kinds: str) -> Origin:
     if found == {"export"}:
         return "export"
     return "mixed" if found else "import"
+
+
+@dataclass(frozen=True, slots=True)
+class DataStatus:
+    """What replies say about the data: its freshness (cards' "Data as of" line),
+    each source's state (the ``sources`` command), in the partner's time zone."""
+
+    freshness: Freshness | None
+    sources: tuple[state.SourceState, ...]
+    zone: str
+    stale_after: timedelta
+
+
+def data_status(store: Store, now: datetime, *, stale_after: timedelta, zone: str) -> DataStatus:
+    """Read once per question (a few small SELECTs): the edge puts it in the context."""
+    return DataStatus(
+        freshness(store, now, stale_after),
+        tuple(state.read_all(store.engine)),
+        zone,
+        stale_after,
+    )

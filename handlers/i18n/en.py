@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.i18n.plural import Entry, Plural
 from handlers.i18n.proactive_en import CATALOGUE as PROACTIVE
+from handlers.i18n.sources_en import CATALOGUE as SOURCES
 
 CATALOGUE: dict[str, Entry] = {
     # -- lists ------------------------------------------------------------------
@@ -187,4 +188,5 @@ CATALOGUE: dict[str, Entry] = {
     ),
     # -- proactive posts and their commands (proactive_en.py) --------------------
     **PROACTIVE,
+    **SOURCES,
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.i18n.plural import Entry, Plural
 from handlers.i18n.proactive_sv import CATALOGUE as PROACTIVE
+from handlers.i18n.sources_sv import CATALOGUE as SOURCES
 
 CATALOGUE: dict[str, Entry] = {
     # -- lists ------------------------------------------------------------------
@@ -183,4 +184,5 @@ CATALOGUE: dict[str, Entry] = {
     "failed": "Tyvärr gick något fel hos mig och jag kunde inte svara. Försök igen om en minut.",
     # -- proactive posts and their commands (proactive_sv.py) --------------------
     **PROACTIVE,
+    **SOURCES,
 }

@@ -91,6 +91,8 @@ def build_service(
         default_lang=settings.language,
         retraction=retraction,
         proactive=proactive,
+        stale_after=timedelta(minutes=settings.stale_minutes),
+        zone=settings.timezone,
     )
     workers = WorkerPool(
         inbox,

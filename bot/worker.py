@@ -36,6 +36,7 @@ from bot.retraction import Retractor
 from bot.webex import WebexClient, WebexError, fit_text
 from bot.webex_models import BotIdentity
 from core.proactive.store import ProactiveStore
+from core.sources.freshness import data_status
 from core.statuses import Lang
 from core.store import Store
 from handlers import notices
@@ -70,6 +71,9 @@ class Responder:
     default_lang: Lang = "en"
     retraction: Retractor | None = None  # takes data back when an outsider joins
     proactive: ProactiveStore | None = None  # digests and alerts follow their space
+    # how old the data is, said on cards (STATUSBOT_STALE_MINUTES, STATUSBOT_TIMEZONE)
+    stale_after: timedelta = timedelta(minutes=60)
+    zone: str = "UTC"
 
     # -- dispatch ------------------------------------------------------------------
 
@@ -161,15 +165,17 @@ class Responder:
         self, room_id: str, person_id: str, asker: Person, lang: Lang, today: date
     ) -> Context:
         """What the command handlers may read about this question (handlers.context)."""
+        now = datetime.now(UTC)
         return Context(
             store=self.store,
             lang=lang,
             today=today,
-            now=datetime.now(UTC),
+            now=now,
             room_id=room_id,
             asker_id=person_id,
             asker_email=asker.email,
             proactive=self.proactive,
+            data=data_status(self.store, now, stale_after=self.stale_after, zone=self.zone),
         )
 
     # -- joining spaces --------------------------------------------------------------------

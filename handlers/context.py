@@ -17,6 +17,7 @@ from core.models import Customer
 from core.proactive import ProactiveStore
 from core.query import Query
 from core.results import CustomerPage, Summary
+from core.sources.freshness import DataStatus
 from core.statuses import Lang
 
 
@@ -55,6 +56,9 @@ class Context:
     asker_id: str = ""
     asker_email: str | None = None
     proactive: ProactiveStore | None = None
+    #: The data's age and each source's state (``handlers.cards.data_lines``, ``sources``);
+    #: None where no edge read it (the CLI, tests), and replies then leave it out.
+    data: DataStatus | None = None
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:

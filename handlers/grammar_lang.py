@@ -26,6 +26,7 @@ def _vocabulary(words: str) -> frozenset[str]:
 
 ENGLISH_WORDS: frozenset[str] = _vocabulary(
     """
+    sources source data
     show me list find display get give view which what who are is have has having the a an of
     my our with that and or in on for please pls currently now where whose all everything
     everyone customers customer clients organisations organizations orgs subscriptions
@@ -53,6 +54,7 @@ ENGLISH_WORDS: frozenset[str] = _vocabulary(
 
 SWEDISH_WORDS: frozenset[str] = _vocabulary(
     """
+    källor källorna datakällor datakällorna källa datakälla
     visa mig lista hitta ge vilka vilken vilket vad vem som med har är och eller de den det
     denna detta här mina min våra vår på i för tack snälla nu just alla allt samtliga kunder
     kunderna kund organisationer organisationerna prenumerationer prenumerationerna

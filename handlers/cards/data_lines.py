@@ -9,13 +9,17 @@ partner's time zone; a day other than today is written out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from core.sources.freshness import DataStatus
 from core.statuses import Lang
 from handlers.cards.common import TEXT_LIMIT, md, text, text_size
+from handlers.command import Command
+from handlers.context import Context
 from handlers.i18n import t
 from handlers.reply import Reply
 
@@ -81,3 +85,15 @@ def with_data_lines(reply: Reply, status: DataStatus | None, now: datetime, lang
     if text_size(markdown) > TEXT_LIMIT:  # a full list: the card still says it
         markdown = reply.markdown
     return replace(reply, card=card, markdown=markdown)
+
+
+C = TypeVar("C", bound=Command)
+
+
+def dated(handle: Callable[[C, Context], Reply]) -> Callable[[C, Context], Reply]:
+    """A command handler whose replies carry the data lines (list and detail kinds)."""
+
+    def answer(command: C, context: Context) -> Reply:
+        return with_data_lines(handle(command, context), context.data, context.now, context.lang)
+
+    return answer

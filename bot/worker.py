@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from bot import audit
@@ -175,7 +176,9 @@ class Responder:
             asker_id=person_id,
             asker_email=asker.email,
             proactive=self.proactive,
-            data=data_status(self.store, now, stale_after=self.stale_after, zone=self.zone),
+            data=partial(
+                data_status, self.store, now, stale_after=self.stale_after, zone=self.zone
+            ),
         )
 
     # -- joining spaces --------------------------------------------------------------------

@@ -11,13 +11,17 @@ expected to refresh it).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
+
+from sqlalchemy import select
 
 from core.clock import aware
 from core.sources import state
 from core.store import Store
+from core.store.schema import imports
 
 #: What the data came from, as cards name it (their words are in handlers' i18n).
 Origin = Literal["export", "wholesale", "mixed", "import"]
@@ -33,8 +37,15 @@ class Freshness:
 
 def freshness(store: Store, now: datetime, limit: timedelta) -> Freshness | None:
     """The data's age and origin; None before any data or sync."""
-    synced = state.snapshot_state(store.engine)
-    last = store.last_import()
+    return _freshness(state.snapshot_state(store.engine), store.last_import(), now, limit)
+
+
+def _freshness(
+    synced: state.SourceState | None,
+    last: Mapping[str, Any] | None,
+    now: datetime,
+    limit: timedelta,
+) -> Freshness | None:
     imported = aware(last["imported_at"]) if last else None
     by_hand = last is not None and not str(last["source"]).startswith("sync: ")
     if synced is None:
@@ -67,10 +78,14 @@ class DataStatus:
 
 
 def data_status(store: Store, now: datetime, *, stale_after: timedelta, zone: str) -> DataStatus:
-    """Read once per question (a few small SELECTs): the edge puts it in the context."""
-    return DataStatus(
-        freshness(store, now, stale_after),
-        tuple(state.read_all(store.engine)),
-        zone,
-        stale_after,
-    )
+    """Read on demand (a list, a detail, ``sources``): one connection, two small SELECTs."""
+    states = state.read_all(store.engine)
+    with store.engine.connect() as connection:
+        last = (
+            connection.execute(select(imports).order_by(imports.c.id.desc()).limit(1))
+            .mappings()
+            .first()
+        )
+    synced = next((row for row in states if row.name == state.SNAPSHOT), None)
+    found = _freshness(synced, dict(last) if last else None, now, stale_after)
+    return DataStatus(found, tuple(states), zone, stale_after)

@@ -94,6 +94,7 @@ def dated(handle: Callable[[C, Context], Reply]) -> Callable[[C, Context], Reply
     """A command handler whose replies carry the data lines (list and detail kinds)."""
 
     def answer(command: C, context: Context) -> Reply:
-        return with_data_lines(handle(command, context), context.data, context.now, context.lang)
+        reply = handle(command, context)
+        return with_data_lines(reply, context.data_status(), context.now, context.lang)
 
     return answer

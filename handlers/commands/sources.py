@@ -21,7 +21,7 @@ class ShowSources(Command):
 
 
 def show_sources(command: ShowSources, context: Context) -> Reply:
-    return sources_reply(context.data, context.now, context.lang)
+    return sources_reply(context.data_status(), context.now, context.lang)
 
 
 KIND = CommandKind(

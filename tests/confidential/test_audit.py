@@ -6,12 +6,12 @@ emulator, as a person would cause each one."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import BOT_EMAIL, Stack, start_stack
+from tests.e2e.conftest import BOT_EMAIL, Stack
 
 QUESTION = "show expiring in 30 days"
 CUSTOMER = "Göteborgs Energi"  # in that answer
@@ -19,14 +19,9 @@ MENTION = f"<@personEmail:{BOT_EMAIL}|Statusbot>"
 
 
 @pytest.fixture
-def quiet_stack(database_url: str) -> Iterator[Stack]:
+def quiet_stack(stack_with: Callable[..., Stack]) -> Stack:
     """Retraction off, so an outsider can still click an old card in the space."""
-    running = start_stack(database_url, retract_on_outsider_join=False)
-    try:
-        yield running
-    finally:
-        running.bot.stop()
-        running.emulator.stop()
+    return stack_with(retract_on_outsider_join=False)
 
 
 def count(stack: Stack, name: str, **labels: str) -> float:

@@ -27,7 +27,10 @@ from handlers.manifest import Manifest, load_manifest
 
 
 @dataclass
-class Service:
+class Bot:
+    """The assembled bot: its parts, started and stopped together (not to be
+    confused with ``core.models.Service``, a Webex offer in a subscription)."""
+
     settings: Settings
     store: Store
     inbox: Inbox
@@ -56,7 +59,7 @@ def build_service(
     today: Callable[[], date] | None = None,
     threads: int | None = None,
     poll_seconds: float = 0.5,
-) -> Service:
+) -> Bot:
     """The bot, ready to ``start()``; SettingsError when a setting is missing."""
     settings.require(*WORKER_NEEDS)  # the values were checked when the settings loaded
     assert settings.webex_access_token is not None and settings.webhook_secret is not None
@@ -101,7 +104,7 @@ def build_service(
         poll_seconds=poll_seconds,
         retention=timedelta(days=settings.inbox_retention_days),
     )
-    return Service(
+    return Bot(
         settings=settings,
         store=store,
         inbox=inbox,

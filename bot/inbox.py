@@ -329,7 +329,8 @@ class Inbox:
                 select(spaces.c.language).where(spaces.c.room_id == room_id)
             ).scalar()
 
-    def set_space_language(self, room_id: str, language: str) -> None:
+    def set_space_language(self, room_id: str, language: str | None) -> None:
+        """``None`` forgets the choice: the space follows each question's language."""
         dialect = postgresql if self._postgres else sqlite
         statement = dialect.insert(spaces).values(
             room_id=room_id, language=language, updated_at=self.clock()

@@ -24,13 +24,14 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
 from bot import audit
 from bot.access import AccessPolicy, Person, Verdict
+from bot.followed_lang import FollowedLanguages
 from bot.inbox import Inbox, InboxEvent
 from bot.metrics import Metrics
 from bot.retraction import Retractor
@@ -75,6 +76,8 @@ class Responder:
     # how old the data is, said on cards (STATUSBOT_STALE_MINUTES, STATUSBOT_TIMEZONE)
     stale_after: timedelta = timedelta(minutes=60)
     zone: str = "UTC"
+    # the language each unchosen space last spoke in ("filter" alone follows it)
+    followed: FollowedLanguages = field(default_factory=FollowedLanguages)
 
     # -- dispatch ------------------------------------------------------------------
 
@@ -124,7 +127,7 @@ class Responder:
             return "ignored"
         message = self.webex.message(event.data_id)
         chosen = self._chosen_lang(message.room_id)  # the space's own choice, if any
-        lang = chosen or self.default_lang
+        lang = self._space_lang(message.room_id)
         asker = self._asker(message.person_id, message.person_email)
         verdict = self._verdict(event, message.room_id, message.room_type, asker)
         if verdict is not Verdict.ALLOWED:
@@ -138,9 +141,12 @@ class Responder:
             default_lang=lang,
         )
         reply_lang = chosen or parsed.lang
+        self.followed.remember(message.room_id, parsed.lang)
         context = self._context(message.room_id, message.person_id, asker, reply_lang, today)
         reply = handle(parsed.command, context)
-        if reply.language is not None:
+        if reply.language == "auto":  # follow each question again
+            self.inbox.set_space_language(message.room_id, None)
+        elif reply.language is not None:
             self.inbox.set_space_language(message.room_id, reply.language)
         return self._answer(event, message.room_id, reply, message.parent_id, "sent")
 
@@ -244,7 +250,8 @@ class Responder:
         return "sv" if chosen == "sv" else "en" if chosen == "en" else None
 
     def _space_lang(self, room_id: str) -> Lang:
-        return self._chosen_lang(room_id) or self.default_lang
+        """The space's chosen language, else the one it last spoke in, else the default."""
+        return self._chosen_lang(room_id) or self.followed.get(room_id) or self.default_lang
 
     # -- posting, exactly once ------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from core.statuses import Lang
 
@@ -24,14 +24,14 @@ class Reply:
     """One message: ``markdown`` always (the fallback, under Webex's text limit),
     ``card`` (an Adaptive Card 1.3 body) when there is one, ``file`` when the
     answer is a file. ``language`` is set when the command changed the space's
-    reply language; the edge stores it. ``refusal`` is set when the reply declines
-    (a reason key such as ``card_invalid``, for the edge's audit log and metrics; never
-    shown)."""
+    reply language ("auto": follow each question's language again); the edge stores
+    it. ``refusal`` is set when the reply declines (a reason key such as
+    ``card_invalid``, for the edge's audit log and metrics; never shown)."""
 
     markdown: str
     card: dict[str, Any] | None = None
     file: ReplyFile | None = None
-    language: Lang | None = None
+    language: Lang | Literal["auto"] | None = None
     refusal: str | None = None
 
     def attachments(self) -> list[dict[str, Any]]:

@@ -330,9 +330,11 @@ class WebexClient:
                 len(markdown.encode("utf-8")),
             )
         base: Json = {"roomId": room_id, "parentId": parent_id}
+        # Our own plain text: Webex would derive it from the markdown, backslashes and all.
+        words = {"markdown": markdown, "text": fit_text(reply.text)}
         if reply.file is not None and reply.card is None:
-            return self._post_file(base | {"markdown": markdown}, reply.file, retry_ambiguous)
-        card = {"markdown": markdown, "attachments": reply.attachments() or None}
+            return self._post_file(base | words, reply.file, retry_ambiguous)
+        card = words | {"attachments": reply.attachments() or None}
         message_id = self._post(base | card, retry_ambiguous)
         if reply.file is not None:
             self._post_file(base, reply.file, retry_ambiguous)

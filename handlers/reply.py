@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from core.statuses import Lang
+from handlers.markdown_text import markdown_to_text
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 
@@ -33,6 +34,12 @@ class Reply:
     file: ReplyFile | None = None
     language: Lang | Literal["auto"] | None = None
     refusal: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The plain text beside the markdown (notifications, clients without rich
+        text, the terminal): the same words, no backslashes or markup."""
+        return markdown_to_text(self.markdown)
 
     def attachments(self) -> list[dict[str, Any]]:
         if self.card is None:

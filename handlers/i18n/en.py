@@ -125,6 +125,8 @@ CATALOGUE: dict[str, Entry] = {
         "A customer is listed when at least one of its subscriptions has a status you select. "
         "Leave a group empty to accept any status in it."
     ),
+    "filter_keep": "From your question",
+    "filter_keep_toggle": "Keep these conditions",
     "filter_provisioning": "Provisioning status",
     "filter_subscription": "Subscription status",
     "filter_md": (

@@ -125,6 +125,8 @@ CATALOGUE: dict[str, Entry] = {
         "En kund visas när minst en av dess prenumerationer har en status som du väljer. "
         "Lämna en grupp tom för att godta alla statusar i den."
     ),
+    "filter_keep": "Från din fråga",
+    "filter_keep_toggle": "Behåll de här villkoren",
     "filter_provisioning": "Tillhandahållandestatus",
     "filter_subscription": "Prenumerationsstatus",
     "filter_md": (

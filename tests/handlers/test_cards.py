@@ -92,6 +92,9 @@ def all_replies() -> dict[str, Reply]:
         replies[f"filter-prefilled-{lang}"] = filter_reply(
             lang, Query(provisioning={"failed"}, subscription={"active", "suspended"})
         )
+        replies[f"filter-from-question-{lang}"] = filter_reply(
+            lang, Query(expiring_within_days=30, kind="trial", name="Acme *Bold*")
+        )
         replies[f"summary-{lang}"] = summary_reply(builders.summary(), lang)
         replies[f"summary-empty-{lang}"] = summary_reply(builders.summary(0), lang)
         replies[f"help-{lang}"] = help_reply(load_manifest(), lang)

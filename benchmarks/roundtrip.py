@@ -18,6 +18,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,9 +35,10 @@ PEOPLE = 100
 
 
 def prepare(database_url: str, customers: int, scratch: Path) -> None:
-    """The sample customers, imported by ``statusbot import`` (as an operator would)."""
+    """The sample customers, imported by ``statusbot import`` (as an operator would).
+    ``BENCH_CUSTOMERS_CSV`` names an already written sample of that size."""
     env = {**os.environ, "STATUSBOT_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
-    path = scratch / f"customers-{customers}.csv"
+    path = Path(os.environ.get("BENCH_CUSTOMERS_CSV", scratch / f"customers-{customers}.csv"))
     if not path.exists():
         with path.open("w", encoding="utf-8") as out:
             command = [sys.executable, "-m", "bot.cli", "sample", "--customers", str(customers)]
@@ -51,13 +53,15 @@ def ask(server: servers.Server, emulator: str, rate: float, seconds: float) -> d
     command = [sys.executable, str(ROOT / "benchmarks" / "askers.py"), "--api", emulator + "/v1"]
     command += ["--people", str(PEOPLE), "--rate", str(rate), "--seconds", str(seconds)]
     cpu = server.cpu_seconds()
-    askers = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    peak = 0
-    while askers.poll() is None:
-        peak = max(peak, backlog(server.database_url))
-        time.sleep(0.5)
-    out, _ = askers.communicate()
-    asked = json.loads(out)
+    # to a file, not a pipe: the answer outgrows a pipe's buffer while we poll
+    with tempfile.TemporaryFile("w+") as out:
+        askers = subprocess.Popen(command, stdout=out, text=True)
+        peak = 0
+        while askers.poll() is None:
+            peak = max(peak, backlog(server.database_url))
+            time.sleep(0.5)
+        out.seek(0)
+        asked = json.load(out)
     left = drain(server.database_url, 60.0)
     finished = _finished(server.database_url, [str(q["id"]) for q in asked["asked"]])
     latencies = sorted(

@@ -18,12 +18,12 @@ from bot.readiness import Readiness
 from bot.receiver import MAX_BODY_BYTES, receive
 
 if TYPE_CHECKING:
-    from bot.service import Service
+    from bot.service import Bot
 
 log = logging.getLogger("statusbot.app")
 
 
-def readiness_of(service: Service) -> Readiness:
+def readiness_of(service: Bot) -> Readiness:
     """/readyz's checks for this process: its own short-timeout, no-retry Webex client."""
     settings = service.settings
     assert settings.webex_access_token is not None  # build_service required it
@@ -37,7 +37,7 @@ def readiness_of(service: Service) -> Readiness:
     return readiness
 
 
-def create_app(service: Service, readiness: Readiness | None = None) -> Flask:
+def create_app(service: Bot, readiness: Readiness | None = None) -> Flask:
     """The app; ``readiness`` defaults to the checks ``bot.readiness`` builds for ``service``."""
     app = Flask("statusbot")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from bot import audit
 from bot.access import AccessPolicy, Person, Verdict
 from bot.metrics import Metrics
 from bot.webex import WebexClient
@@ -44,8 +45,7 @@ class Audience:
             members = self._members_of(room_id, room_type, asker)
             decided = self.policy.decide(room_id, asker, members)
             if decided is not Verdict.ALLOWED:
-                self.metrics.refusals.labels(decided.value).inc()
-                log.warning("event %s refused: %s", event_id, decided.value)
+                audit.refused(self.metrics, event_id, decided.value)
             return decided
 
         return verdict

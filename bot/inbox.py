@@ -35,7 +35,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.claims import Claim, InboxEvent
 from bot.inbox_schema import FINAL_STATES, add_missing_columns, inbox, metadata, spaces
-from core.classify import Clock
+from core.clock import Clock, aware
 from core.store.schema import create_tables
 from core.store.store import prepare_sqlite
 
@@ -76,14 +76,8 @@ def _now() -> datetime:
 
 
 def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite returns naive datetimes for what was stored in UTC.
-
-    Note: ``core.store.store`` has the same helper; issue 14 item 3 makes one
-    shared clock module (the ``registry`` engineer's), which this should use then.
-    """
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """SQLite returns naive datetimes for what was stored in UTC (``core.clock.aware``)."""
+    return None if moment is None else aware(moment)
 
 
 class Inbox:
@@ -226,7 +220,8 @@ class Inbox:
                 select(spaces.c.language).where(spaces.c.room_id == room_id)
             ).scalar()
 
-    def set_space_language(self, room_id: str, language: str) -> None:
+    def set_space_language(self, room_id: str, language: str | None) -> None:
+        """``None`` forgets the choice: the space follows each question's language."""
         dialect = postgresql if self._postgres else sqlite
         statement = dialect.insert(spaces).values(
             room_id=room_id, language=language, updated_at=self.clock()

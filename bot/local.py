@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from bot.app import create_app
-from bot.service import Service
+from bot.service import Bot
 
 
 class _Quiet(WSGIRequestHandler):
@@ -24,7 +24,7 @@ class _Quiet(WSGIRequestHandler):
 @dataclass
 class BotServer:
     url: str
-    service: Service
+    service: Bot
     _server: BaseWSGIServer
     _thread: threading.Thread
 
@@ -39,7 +39,7 @@ class BotServer:
         self.service.stop()
 
 
-def serve_in_thread(service: Service, host: str = "127.0.0.1", port: int = 0) -> BotServer:
+def serve_in_thread(service: Bot, host: str = "127.0.0.1", port: int = 0) -> BotServer:
     """Serve the webhook endpoint and start the inbox workers."""
     server = make_server(host, port, create_app(service), threaded=True, request_handler=_Quiet)
     thread = threading.Thread(

@@ -13,7 +13,7 @@ import logging
 from datetime import UTC, datetime
 
 #: Extra fields a log call may attach, and that the JSON line then carries.
-FIELDS = ("event_id", "resource", "outcome")
+FIELDS = ("event_id", "resource", "outcome", "reason")
 
 
 class JsonFormatter(logging.Formatter):

@@ -62,14 +62,16 @@ class Metrics:
         )
         self.replies = Counter(
             "statusbot_replies",
-            "Events worked on by outcome: sent, failed, refused, retracted, ignored, unknown.",
+            "Events worked on by outcome: sent, failed, refused, rejected (a card payload "
+            "refused), retracted, ignored, unknown.",
             ["outcome"],
             registry=self.registry,
         )
         self.refusals = Counter(
             "statusbot_access_refused",
             "Refusals by reason: asker_not_allowed, member_not_allowed, outsider_space, "
-            "retraction (someone not allowed joined a space with customer data).",
+            "card_invalid, card_outdated, retraction (someone not allowed joined a space "
+            "with customer data).",
             ["reason"],
             registry=self.registry,
         )

@@ -28,17 +28,21 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
+from bot import audit
 from bot.access import AccessPolicy, Person, Verdict
 from bot.audience import Audience
 from bot.claims import Claim
+from bot.followed_lang import FollowedLanguages
 from bot.metrics import Metrics
 from bot.outgoing import MaybePosted, NotPosted, Posted, Withheld, fingerprint, post
 from bot.retraction import Retractor
 from bot.webex import WebexClient, WebexError
 from bot.webex_models import BotIdentity
 from core.proactive.store import ProactiveStore
+from core.sources.freshness import data_status
 from core.statuses import Lang
 from core.store import Store
 from handlers import notices
@@ -87,13 +91,18 @@ class Responder:
     today: Callable[[], date]
     clock: Callable[[], datetime]
     space_language: Callable[[str], str | None]
-    set_space_language: Callable[[str, str], None]
+    set_space_language: Callable[[str, str | None], None]
     is_recorded_reply: Callable[[str], bool]
     leave_outsider_spaces: bool = False
     default_lang: Lang = "en"
     replay_window: timedelta = timedelta(hours=24)
     retraction: Retractor | None = None  # takes data back when an outsider joins
     proactive: ProactiveStore | None = None  # digests and alerts follow their space
+    # how old the data is, said on cards (STATUSBOT_STALE_MINUTES, STATUSBOT_TIMEZONE)
+    stale_after: timedelta = timedelta(minutes=60)
+    zone: str = "UTC"
+    # the language each unchosen space last spoke in ("filter" alone follows it)
+    followed: FollowedLanguages = field(default_factory=FollowedLanguages)
     answer: Answerer = handle
     audience: Audience = field(init=False)
 
@@ -126,7 +135,7 @@ class Responder:
         message = self.webex.message(event.data_id)
         chosen = self._chosen_lang(message.room_id)  # the space's own choice, if any
         attempt.room_id, attempt.parent_id = message.room_id, message.parent_id
-        attempt.lang, attempt.asked = chosen or self.default_lang, True
+        attempt.lang, attempt.asked = self._space_lang(message.room_id), True
         done = self._replayed(claim, message.created) or self._settled(claim, message.room_id)
         if done is not None:
             return done
@@ -139,6 +148,7 @@ class Responder:
             default_lang=attempt.lang,
         )
         attempt.lang = chosen or parsed.lang
+        self.followed.remember(message.room_id, parsed.lang)
         check = self.audience.check(event.id, message.room_id, message.room_type, asker)
         refused = self._refused(claim, attempt, check)
         if refused is not None:
@@ -146,7 +156,9 @@ class Responder:
         context = self._context(message.room_id, message.person_id, asker, attempt.lang, today)
         reply = self.answer(parsed.command, context)
         outcome = self._deliver(claim, attempt, reply)
-        if outcome == "sent" and reply.language is not None:
+        if outcome == "sent" and reply.language == "auto":  # follow each question again
+            self.set_space_language(message.room_id, None)
+        elif outcome == "sent" and reply.language is not None:
             self.set_space_language(message.room_id, reply.language)
         return outcome
 
@@ -156,7 +168,7 @@ class Responder:
             claim.finish("ignored")
             return "ignored"
         attempt.room_id, attempt.asked = action.room_id, True
-        attempt.lang = self._chosen_lang(action.room_id) or self.default_lang
+        attempt.lang = self._space_lang(action.room_id)
         done = self._replayed(claim, action.created) or self._settled(claim, action.room_id)
         if done is not None:
             return done
@@ -166,7 +178,11 @@ class Responder:
         if refused is not None:
             return refused
         context = self._context(action.room_id, action.person_id, asker, attempt.lang, self.today())
-        return self._deliver(claim, attempt, handle_submission(action.inputs, context))
+        reply = handle_submission(action.inputs, context)
+        if reply.refusal is not None:  # a card payload that was changed or is outdated
+            audit.refused(self.metrics, claim.event.id, reply.refusal, outcome="rejected")
+            return self._deliver(claim, attempt, reply, outcome="rejected")
+        return self._deliver(claim, attempt, reply)
 
     def _refused(
         self, claim: Claim, attempt: Attempt, audience: Callable[[], Verdict]
@@ -196,6 +212,9 @@ class Responder:
             asker_id=person_id,
             asker_email=asker.email,
             proactive=self.proactive,
+            data=partial(
+                data_status, self.store, self.clock(), stale_after=self.stale_after, zone=self.zone
+            ),
         )
 
     # -- joining spaces --------------------------------------------------------------------
@@ -206,7 +225,7 @@ class Responder:
         others = event.person_id != self.identity.id and self.retraction is not None
         if others and self.retraction and self.retraction.joined(event.id, event.data):
             attempt.room_id = room_id
-            attempt.lang = self._chosen_lang(room_id) or self.default_lang
+            attempt.lang = self._space_lang(room_id)
             done = self._settled(claim, room_id)
             if done is not None:
                 return done
@@ -217,7 +236,7 @@ class Responder:
             claim.finish("ignored")
             return "ignored"
         attempt.room_id = room_id
-        attempt.lang = self._chosen_lang(room_id) or self.default_lang
+        attempt.lang = self._space_lang(room_id)
         done = self._settled(claim, room_id)
         if done is not None:
             return done
@@ -228,8 +247,7 @@ class Responder:
         )
         if self.policy.room_allowed(room_id) or self.policy.person_allowed(adder_person):
             return self._deliver(claim, attempt, notices.greeting(self.manifest, attempt.lang))
-        log.warning("added to room by someone not allowed (event %s)", event.id)
-        self.metrics.refusals.labels("outsider_space").inc()
+        audit.refused(self.metrics, event.id, "outsider_space")
         reply = notices.outsider_greeting(
             self.manifest, attempt.lang, leaving=self.leave_outsider_spaces
         )
@@ -333,6 +351,10 @@ class Responder:
         return "replayed"
 
     # -- language --------------------------------------------------------------------------
+
+    def _space_lang(self, room_id: str) -> Lang:
+        """The space's chosen language, else the one it last spoke in, else the default."""
+        return self._chosen_lang(room_id) or self.followed.get(room_id) or self.default_lang
 
     def _chosen_lang(self, room_id: str) -> Lang | None:
         chosen = self.space_language(room_id)

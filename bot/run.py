@@ -2,7 +2,7 @@
 
 The master checks the settings and the token, reconciles the webhooks that
 manifest.json declares (create, repair, re-activate, remove stale ones of
-ours), then forks the workers. Each worker process builds its own Service
+ours), then forks the workers. Each worker process builds its own Bot
 (store, inbox, Webex client) after the fork and runs the webhook endpoint on
 gunicorn's threads and the inbox workers on its own threads. Nothing is
 shared between processes but the database, which is what makes it safe to run
@@ -33,7 +33,7 @@ from prometheus_client import multiprocess
 from bot.app import create_app
 from bot.inbox import Inbox
 from bot.logs import configure_logging
-from bot.service import Service, build_service
+from bot.service import Bot, build_service
 from bot.settings import RUN_NEEDS, Settings
 from bot.webex import WebexClient, WebexError
 from bot.webex_check import token_check_failed
@@ -78,7 +78,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
     def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
         self.settings = settings
         self.options = options
-        self.service: Service | None = None
+        self.service: Bot | None = None
         super().__init__()
 
     def load_config(self) -> None:

@@ -31,7 +31,10 @@ from handlers.manifest import Manifest, load_manifest
 
 
 @dataclass
-class Service:
+class Bot:
+    """The assembled bot: its parts, started and stopped together (not to be
+    confused with ``core.models.Service``, a Webex offer in a subscription)."""
+
     settings: Settings
     store: Store
     inbox: Inbox
@@ -61,7 +64,7 @@ def build_service(
     threads: int | None = None,
     poll_seconds: float = 0.5,
     webex_timeout: float | None = None,
-) -> Service:
+) -> Bot:
     """The bot, ready to ``start()``; SettingsError when a setting is missing."""
     settings.require(*WORKER_NEEDS)  # the values were checked when the settings loaded
     assert settings.webex_access_token is not None and settings.webhook_secret is not None
@@ -106,6 +109,8 @@ def build_service(
         default_lang=settings.language,
         retraction=retraction,
         proactive=proactive,
+        stale_after=timedelta(minutes=settings.stale_minutes),
+        zone=settings.timezone,
         replay_window=timedelta(hours=settings.replay_window_hours),
     )
     processor = Processor(
@@ -122,7 +127,7 @@ def build_service(
         poll_seconds=poll_seconds,
         retention=timedelta(days=settings.inbox_retention_days),
     )
-    return Service(
+    return Bot(
         settings=settings,
         store=store,
         inbox=inbox,

@@ -29,7 +29,7 @@ from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_va
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.access import AccessPolicy
-from core.classify import Clock, today_in
+from core.clock import Clock, today_in
 
 DEFAULT_DATABASE_URL = "sqlite:///statusbot.sqlite3"
 DEFAULT_WEBEX_API_URL = "https://webexapis.com/v1/"

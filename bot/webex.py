@@ -259,9 +259,11 @@ class WebexClient:
                 len(markdown.encode("utf-8")),
             )
         base: Json = {"roomId": room_id, "parentId": parent_id}
+        # Our own plain text: Webex would derive it from the markdown, backslashes and all.
+        words = {"markdown": markdown, "text": fit_text(reply.text)}
         if reply.file is not None and reply.card is None:
-            return self._post_file(base | {"markdown": markdown}, reply.file, retry_ambiguous, once)
-        card = {"markdown": markdown, "attachments": reply.attachments() or None}
+            return self._post_file(base | words, reply.file, retry_ambiguous, once)
+        card = words | {"attachments": reply.attachments() or None}
         message_id = self._post(base | card, retry_ambiguous, once)
         if reply.file is not None:
             self._post_file(base, reply.file, retry_ambiguous, False)

@@ -1,16 +1,14 @@
 """Subscription status from kind, state, end date and today.
 
 The rules are status-reference.md's table; the SQL form of the same rules is
-``core.store.queries.subscription_status_rank`` and a property test keeps the
-two in step.
+``core.store.sql.status_rank`` and a property test
+(``tests/core/test_sql_matches_python.py``) keeps the two in step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from core.models import Customer, Subscription
 from core.statuses import (
@@ -24,14 +22,6 @@ from core.statuses import (
 #: The end of each expiring bucket, in days left (inclusive).
 HORIZON_30 = 30
 HORIZON_60 = 60
-
-Clock = Callable[[], datetime]
-
-
-def today_in(timezone: str = "UTC", clock: Clock | None = None) -> date:
-    """Today's date in the partner's time zone (``clock`` returns an aware datetime)."""
-    now = clock() if clock else datetime.now(UTC)
-    return now.astimezone(ZoneInfo(timezone)).date()
 
 
 def days_left(end_date: date | None, today: date) -> int | None:

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from pydantic import TypeAdapter, ValidationError
 
-from core.models import Id, Kind, Name, OptionalDate, Provisioning, State
+from core.models import Id, Kind, Name, OptionalDate, Provisioning, State, date_problem
 from core.statuses import (
     ProvisioningStatus,
     SubscriptionKind,
@@ -83,7 +83,7 @@ def validate_row(row: dict[str, str | None]) -> CsvRow | list[Problem]:
     if problems:
         return problems
     parsed = CsvRow(*values)
-    problem = check_subscription(parsed.subscription_kind, parsed.start_date, parsed.end_date)
+    problem = date_problem(parsed.subscription_kind, parsed.start_date, parsed.end_date)
     if problem:
         return [("end_date", _show(parsed.end_date), problem)]
     return parsed
@@ -104,15 +104,6 @@ def _validate(column: str, raw: str | None) -> tuple[bool, Any]:
 def reason_of(message: str) -> str:
     """A pydantic message as a person reads it."""
     return message.removeprefix("Value error, ")
-
-
-def check_subscription(kind: SubscriptionKind, start: date | None, end: date | None) -> str | None:
-    """What is wrong with a subscription's dates, if anything."""
-    if kind is SubscriptionKind.TRIAL and end is None:
-        return "a trial needs an end date"
-    if start and end and end < start:
-        return f"end_date is before start_date {start.isoformat()}"
-    return None
 
 
 def _show(value: date | None) -> str:

@@ -83,6 +83,16 @@ Kind = Annotated[SubscriptionKind, BeforeValidator(_kind)]
 State = Annotated[SubscriptionState, BeforeValidator(_state)]
 
 
+def date_problem(kind: SubscriptionKind, start: date | None, end: date | None) -> str | None:
+    """What is wrong with a subscription's dates, if anything (the model and the fast
+    CSV path, ``core.csvrow``, both ask this)."""
+    if kind is SubscriptionKind.TRIAL and end is None:
+        return "a trial needs an end date"
+    if start and end and end < start:
+        return f"{end.isoformat()} is before start_date {start.isoformat()}"
+    return None
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
 
@@ -104,13 +114,9 @@ class Subscription(_Model):
 
     @model_validator(mode="after")
     def _dates_make_sense(self) -> Subscription:
-        if self.kind is SubscriptionKind.TRIAL and self.end_date is None:
-            raise ValueError("end_date: a trial needs an end date")
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError(
-                f"end_date: {self.end_date.isoformat()} is before start_date "
-                f"{self.start_date.isoformat()}"
-            )
+        problem = date_problem(self.kind, self.start_date, self.end_date)
+        if problem:
+            raise ValueError(f"end_date: {problem}")
         return self
 
     @property

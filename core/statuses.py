@@ -182,6 +182,10 @@ SUBSCRIPTION_TEXT: dict[SubscriptionStatus, StatusText] = {
 
 _PROVISIONING_ORDER = {status: i for i, status in enumerate(ProvisioningStatus)}
 _SUBSCRIPTION_ORDER = {status: i for i, status in enumerate(SubscriptionStatus)}
+#: Each status at the index of its rank: the store keeps ranks in indexed columns
+#: and reads statuses back with these.
+PROVISIONING_BY_RANK: tuple[ProvisioningStatus, ...] = tuple(ProvisioningStatus)
+SUBSCRIPTION_BY_RANK: tuple[SubscriptionStatus, ...] = tuple(SubscriptionStatus)
 
 #: The named filter "needing attention" (status-reference.md, Filters).
 ATTENTION_PROVISIONING: frozenset[ProvisioningStatus] = frozenset(

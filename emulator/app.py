@@ -27,11 +27,11 @@ from emulator.api.wholesale import wholesale_blueprint
 from emulator.config import EmulatorConfig
 from emulator.context import EmulatorContext
 from emulator.delivery import Dispatcher
-from emulator.errors import WebexError
+from emulator.errors import ErrorAnswer
 from emulator.events import EventBus, EventLog
 from emulator.faults import FaultInjector
 from emulator.playground import playground_blueprint
-from emulator.store import Store
+from emulator.store import WebexState
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ MAX_UPLOAD_BYTES = 110 * 1024 * 1024
 
 
 def build_context(config: EmulatorConfig) -> EmulatorContext:
-    store = Store(config)
+    store = WebexState(config)
     faults = FaultInjector(config.random_seed)
     dispatcher = Dispatcher(store, faults, config)
     bus = EventBus(EventLog(config.event_log_size))
@@ -94,8 +94,8 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
             response.headers["TrackingID"] = tracking_id()
         return response
 
-    @app.errorhandler(WebexError)
-    def webex_error(exc: WebexError) -> Response:
+    @app.errorhandler(ErrorAnswer)
+    def webex_error(exc: ErrorAnswer) -> Response:
         return error_response(exc.status, exc.message, exc.headers)
 
     @app.errorhandler(HTTPException)

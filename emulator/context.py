@@ -8,14 +8,14 @@ from emulator.config import EmulatorConfig
 from emulator.delivery import Dispatcher
 from emulator.events import Event, EventBus
 from emulator.faults import FaultInjector
-from emulator.store import Store
+from emulator.store import WebexState
 from emulator.wholesale import WholesaleBook
 
 
 @dataclass
 class EmulatorContext:
     config: EmulatorConfig
-    store: Store
+    store: WebexState
     bus: EventBus
     dispatcher: Dispatcher
     faults: FaultInjector

@@ -29,7 +29,7 @@ from emulator.events import Event, JsonDict
 from emulator.faults import FaultInjector
 from emulator.matching import matches
 from emulator.models import Webhook
-from emulator.store import Store
+from emulator.store import WebexState
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def signature(secret: str, body: bytes) -> str:
 
 
 class Dispatcher:
-    def __init__(self, store: Store, faults: FaultInjector, config: EmulatorConfig) -> None:
+    def __init__(self, store: WebexState, faults: FaultInjector, config: EmulatorConfig) -> None:
         self._store = store
         self._faults = faults
         self._config = config

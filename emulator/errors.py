@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-class WebexError(Exception):
+class ErrorAnswer(Exception):
     """Answered as ``{"message", "errors": [{"description"}], "trackingId"}``."""
 
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):

@@ -11,7 +11,7 @@ from typing import Any
 
 from emulator import ids, mentions, operations
 from emulator.context import EmulatorContext
-from emulator.errors import WebexError
+from emulator.errors import ErrorAnswer
 from emulator.models import Message, Person, Room, StoredFile
 
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -25,7 +25,7 @@ class UploadedFile:
 
 
 @dataclass
-class Draft:
+class MessageDraft:
     room_id: str | None = None
     to_person_id: str | None = None
     to_person_email: str | None = None
@@ -37,43 +37,45 @@ class Draft:
     upload: UploadedFile | None = None
 
 
-def check_length(ctx: EmulatorContext, draft: Draft) -> None:
+def check_length(ctx: EmulatorContext, draft: MessageDraft) -> None:
     limit = ctx.config.max_message_bytes
     for name, value in (("text", draft.text), ("markdown", draft.markdown)):
         if value is not None and len(value.encode("utf-8")) > limit:
-            raise WebexError(400, f"The '{name}' of a message cannot exceed {limit} bytes.")
+            raise ErrorAnswer(400, f"The '{name}' of a message cannot exceed {limit} bytes.")
 
 
 def check_attachments(attachments: list[dict[str, Any]]) -> None:
     if len(attachments) > 1:
-        raise WebexError(400, "Only one attachment (card) is allowed per message.")
+        raise ErrorAnswer(400, "Only one attachment (card) is allowed per message.")
     for attachment in attachments:
         if not isinstance(attachment, dict) or attachment.get("contentType") != CARD_TYPE:
-            raise WebexError(400, f"An attachment's 'contentType' must be '{CARD_TYPE}'.")
+            raise ErrorAnswer(400, f"An attachment's 'contentType' must be '{CARD_TYPE}'.")
         content = attachment.get("content")
         if not isinstance(content, dict) or content.get("type") != "AdaptiveCard":
-            raise WebexError(400, "An attachment's 'content' must be an AdaptiveCard.")
+            raise ErrorAnswer(400, "An attachment's 'content' must be an AdaptiveCard.")
 
 
-def resolve_room(ctx: EmulatorContext, sender: Person, draft: Draft) -> tuple[Room, Person | None]:
+def resolve_room(
+    ctx: EmulatorContext, sender: Person, draft: MessageDraft
+) -> tuple[Room, Person | None]:
     """The room a draft goes to; a 1:1 message finds or makes the direct room."""
     store = ctx.store
     targets = [t for t in (draft.room_id, draft.to_person_id, draft.to_person_email) if t]
     if len(targets) != 1:
-        raise WebexError(400, "Exactly one of 'roomId', 'toPersonId', 'toPersonEmail' is needed.")
+        raise ErrorAnswer(400, "Exactly one of 'roomId', 'toPersonId', 'toPersonEmail' is needed.")
     if draft.room_id:
         room = store.rooms.get(draft.room_id)
         if room is None or not store.is_member(room.id, sender.id):
-            raise WebexError(404, "Could not find a room with provided ID.")
+            raise ErrorAnswer(404, "Could not find a room with provided ID.")
         return room, None
     if draft.to_person_id:
         recipient = store.people.get(draft.to_person_id)
         if recipient is None:
-            raise WebexError(404, "Person not found.")
+            raise ErrorAnswer(404, "Person not found.")
     else:
         recipient = store.person_for_email(str(draft.to_person_email))
     if recipient.id == sender.id:
-        raise WebexError(400, "A message cannot be sent to oneself.")
+        raise ErrorAnswer(400, "A message cannot be sent to oneself.")
     return operations.direct_room(ctx, sender, recipient), recipient
 
 
@@ -95,25 +97,27 @@ def _store_upload(ctx: EmulatorContext, room: Room, upload: UploadedFile, base: 
     return f"{base}v1/contents/{stored.id}"
 
 
-def post_message(ctx: EmulatorContext, sender: Person, draft: Draft, base_url: str) -> Message:
+def post_message(
+    ctx: EmulatorContext, sender: Person, draft: MessageDraft, base_url: str
+) -> Message:
     """Validate, store and announce a message; ``base_url`` ends with a slash."""
     check_length(ctx, draft)
     check_attachments(draft.attachments)
     if len(draft.file_urls) + (1 if draft.upload else 0) > 1:
-        raise WebexError(400, "Only one file may be included with a message.")
+        raise ErrorAnswer(400, "Only one file may be included with a message.")
     if not (draft.text or draft.markdown or draft.file_urls or draft.upload or draft.attachments):
-        raise WebexError(400, "A message needs 'text', 'markdown', 'files' or 'attachments'.")
+        raise ErrorAnswer(400, "A message needs 'text', 'markdown', 'files' or 'attachments'.")
     store = ctx.store
     parent: Message | None = None
     if draft.parent_id:
         parent = store.messages.get(draft.parent_id)
         if parent is None:
-            raise WebexError(404, "Could not find the parent message.")
+            raise ErrorAnswer(404, "Could not find the parent message.")
         if parent.parent_id:
-            raise WebexError(400, "A reply cannot be the parent of a thread.")
+            raise ErrorAnswer(400, "A reply cannot be the parent of a thread.")
     room, recipient = resolve_room(ctx, sender, draft)
     if parent is not None and parent.room_id != room.id:
-        raise WebexError(400, "The parent message is in another room.")
+        raise ErrorAnswer(400, "The parent message is in another room.")
     text, html, people, groups = draft.text, None, [], []
     if draft.markdown is not None:
         rendered = mentions.render(draft.markdown, lambda k, t: _resolve_mention(ctx, k, t))

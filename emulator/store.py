@@ -32,7 +32,7 @@ class Identity:
     app_id: str
 
 
-class Store:
+class WebexState:
     def __init__(self, config: EmulatorConfig) -> None:
         self.config = config
         self.lock = threading.RLock()

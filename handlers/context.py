@@ -8,7 +8,7 @@ the context (``bot.worker``), without touching every other command.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -17,6 +17,7 @@ from core.models import Customer
 from core.proactive import ProactiveStore
 from core.query import Query
 from core.results import CustomerPage, Summary
+from core.sources.freshness import DataStatus
 from core.statuses import Lang
 
 
@@ -55,6 +56,13 @@ class Context:
     asker_id: str = ""
     asker_email: str | None = None
     proactive: ProactiveStore | None = None
+    #: Reads the data's age and each source's state (``handlers.cards.data_lines``,
+    #: ``sources``), on demand: most questions never need it. None where no edge
+    #: gives it (the CLI, tests); replies then leave the lines out.
+    data: Callable[[], DataStatus] | None = None
+
+    def data_status(self) -> DataStatus | None:
+        return self.data() if self.data is not None else None
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:

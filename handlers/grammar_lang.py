@@ -26,6 +26,7 @@ def _vocabulary(words: str) -> frozenset[str]:
 
 ENGLISH_WORDS: frozenset[str] = _vocabulary(
     """
+    sources source data
     show me list find display get give view which what who are is have has having the a an of
     my our with that and or in on for please pls currently now where whose all everything
     everyone customers customer clients organisations organizations orgs subscriptions
@@ -43,7 +44,7 @@ ENGLISH_WORDS: frozenset[str] = _vocabulary(
     seven eight nine ten eleven twelve fourteen fifteen twenty thirty forty fifty sixty
     ninety open choose select filters card any whats renewals expiration
     expirations expiry expiries do does how work you respond talk lookup some be account
-    at state statuses mo mos wk wks yr yrs
+    at state statuses mo mos wk wks yr yrs automatic
     alert alerts off turn stop subscribe unsubscribe digest digests send right time zone
     timezone daily every each weekday weekdays weekly monday tuesday wednesday thursday friday
     saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays sundays mon tue
@@ -53,6 +54,7 @@ ENGLISH_WORDS: frozenset[str] = _vocabulary(
 
 SWEDISH_WORDS: frozenset[str] = _vocabulary(
     """
+    källor källorna datakällor datakällorna källa datakälla
     visa mig lista hitta ge vilka vilken vilket vad vem som med har är och eller de den det
     denna detta här mina min våra vår på i för tack snälla nu just alla allt samtliga kunder
     kunderna kund organisationer organisationerna prenumerationer prenumerationerna
@@ -78,14 +80,16 @@ SWEDISH_WORDS: frozenset[str] = _vocabulary(
     avisering aviseringar aviseringarna stäng prenumerera avprenumerera avsluta stoppa skicka
     kör direkt utskick utskicken tidszon tidszonen dagligen vardag vardagar veckovis varje kl
     klockan måndag tisdag onsdag torsdag fredag lördag söndag måndagar tisdagar onsdagar
-    torsdagar fredagar lördagar söndagar tis ons tors fre lör sön nummer
+    torsdagar fredagar lördagar söndagar tis ons tors fre lör sön nummer automatiskt
     """
 )
 
 #: Words the grammar reads that rightly vote for neither language: the same in
 #: both ("filter", "status"), names ("Cisco"), and the single letters of
 #: abbreviations ("30d", "t.o.m.", "can't").
-NEUTRAL_WORDS: frozenset[str] = _vocabulary("filter status cisco partner d m o s t v w y nr tz")
+NEUTRAL_WORDS: frozenset[str] = _vocabulary(
+    "filter status cisco partner auto d m o s t v w y nr tz"
+)
 
 _WORD = re.compile(r"[^\W\d_]+")
 

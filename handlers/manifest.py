@@ -13,14 +13,19 @@ module validates it with pydantic and turns every validation error into a
 ``python -m handlers.manifest``); a test keeps the committed copy in step, and
 editors use it through the manifest's ``$schema`` key.
 
-The default path is found relative to this package, so it works in a source
-checkout and in an editable install; a non-editable (wheel) install does not
-ship ``manifest.json`` and must pass ``path``.
+``manifest.json`` stays at the top of the repository (where people edit it and
+editors find its schema), but a wheel ships only packages, so the bot reads the
+copy packaged as ``handlers/data/manifest.json`` through ``importlib.resources``:
+the same code then works in a source checkout, an editable install and a plain
+``pip install .``. ``python -m handlers.manifest`` refreshes that copy with the
+schema, and a test fails while the two differ.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -40,6 +45,8 @@ from core.statuses import Lang
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_PATH = REPO_ROOT / "manifest.json"
 SCHEMA_PATH = REPO_ROOT / "manifest.schema.json"
+#: The copy the bot reads, inside the ``handlers`` package (package data).
+PACKAGED_NAME = "data/manifest.json"
 
 
 def _known_command(command_id: str) -> str:
@@ -221,10 +228,11 @@ class ManifestError(Exception):
 
 
 def load_manifest(path: Path | None = None) -> Manifest:
-    """Read and validate the manifest (default: the repository's ``manifest.json``)."""
-    path = MANIFEST_PATH if path is None else path
+    """Read and validate the manifest (default: the packaged copy of ``manifest.json``)."""
+    resource = files("handlers").joinpath(PACKAGED_NAME) if path is None else path
+    path = Path("manifest.json") if path is None else path
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(resource.read_text(encoding="utf-8"))
     except OSError as error:
         raise ManifestError(path, [f"cannot read ({error.strerror or error})"]) from error
     except json.JSONDecodeError as error:
@@ -263,5 +271,19 @@ def write_schema(path: Path | None = None) -> Path:
     return path
 
 
+def packaged_path() -> Path:
+    """Where the packaged copy lives in a source checkout (``python -m handlers.manifest``)."""
+    return Path(__file__).resolve().parent / PACKAGED_NAME
+
+
+def write_packaged(source: Path | None = None) -> Path:
+    """Copy the repository's ``manifest.json`` into the package, byte for byte."""
+    target = packaged_path()
+    target.parent.mkdir(exist_ok=True)
+    shutil.copyfile(MANIFEST_PATH if source is None else source, target)
+    return target
+
+
 if __name__ == "__main__":
     print(f"wrote {write_schema()}")
+    print(f"wrote {write_packaged()}")

@@ -34,7 +34,7 @@ from handlers.reply import Reply
 
 __all__ = ["MAX_INPUT_BYTES", "SubmissionRejected", "handle_submission", "parse_submission"]
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("statusbot.submissions")  # the bot's logs (bot.logs) show it
 
 #: A real payload is a few hundred bytes; anything far larger is refused unread.
 MAX_INPUT_BYTES = 8_000
@@ -89,10 +89,12 @@ def handle_submission(inputs: Any, context: Context) -> Reply:
         submission = parse_submission(inputs)
     except SubmissionRejected as rejected:
         log.info("card submission refused: %s", rejected)
-        return Reply(markdown=md(rejected.message_key, context.lang))
+        outdated = rejected.message_key == "submit_old_version"
+        why = "card_outdated" if outdated else "card_invalid"
+        return Reply(markdown=md(rejected.message_key, context.lang), refusal=why)
     try:
         command = submission.command()
     except ValidationError:  # a payload that validates but makes no valid command
         log.info("card submission refused: %s makes no valid command", type(submission).__name__)
-        return Reply(markdown=md("submit_invalid", context.lang))
+        return Reply(markdown=md("submit_invalid", context.lang), refusal="card_invalid")
     return handle(command, context)

@@ -23,7 +23,8 @@ from sqlalchemy import Engine, and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from core.proactive.models import Clock, StatusChange, aware, utc_now
+from core.clock import Clock, aware, utc_now
+from core.proactive.models import StatusChange
 from core.proactive.schema import batches, posts
 from core.store.schema import transitions
 

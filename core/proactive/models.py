@@ -8,7 +8,6 @@ the one place that knows when a digest is due: the scheduler's trigger and the
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
@@ -21,18 +20,6 @@ FREQUENCIES: tuple[Frequency, ...] = ("daily", "weekdays", "weekly")
 
 #: How a proactive post ended (the outcome labels shared with replies).
 Outcome = Literal["sent", "nothing", "withheld", "failed", "unknown", "missed"]
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything here is stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
 
 #: A digest is due at most once a day, so a week is always enough to find the next one.
 _SEARCH_DAYS = 8

@@ -14,18 +14,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
+from core.clock import Clock, aware, utc_now
 from core.proactive.ledger import changes_of_batch
 from core.proactive.models import (
     AlertEntry,
     AlertRule,
-    Clock,
     Digest,
     DigestEntry,
     DigestQuestion,
     Schedule,
     StatusChange,
-    aware,
-    utc_now,
 )
 from core.proactive.schema import items, metadata, spaces
 from core.proactive.spaces import drop_space, ensure_space, move_space

@@ -11,12 +11,17 @@ expected to refresh it).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Literal
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
+from sqlalchemy import select
+
+from core.clock import aware
 from core.sources import state
 from core.store import Store
+from core.store.schema import imports
 
 #: What the data came from, as cards name it (their words are in handlers' i18n).
 Origin = Literal["export", "wholesale", "mixed", "import"]
@@ -32,9 +37,16 @@ class Freshness:
 
 def freshness(store: Store, now: datetime, limit: timedelta) -> Freshness | None:
     """The data's age and origin; None before any data or sync."""
-    synced = state.snapshot_state(store.engine)
-    last = store.last_import()
-    imported = _aware(last["imported_at"]) if last else None
+    return _freshness(state.snapshot_state(store.engine), store.last_import(), now, limit)
+
+
+def _freshness(
+    synced: state.SourceState | None,
+    last: Mapping[str, Any] | None,
+    now: datetime,
+    limit: timedelta,
+) -> Freshness | None:
+    imported = aware(last["imported_at"]) if last else None
     by_hand = last is not None and not str(last["source"]).startswith("sync: ")
     if synced is None:
         return Freshness(imported, "import", False, None) if imported else None
@@ -54,5 +66,26 @@ def _origin(kinds: str) -> Origin:
     return "mixed" if found else "import"
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+@dataclass(frozen=True, slots=True)
+class DataStatus:
+    """What replies say about the data: its freshness (cards' "Data as of" line),
+    each source's state (the ``sources`` command), in the partner's time zone."""
+
+    freshness: Freshness | None
+    sources: tuple[state.SourceState, ...]
+    zone: str
+    stale_after: timedelta
+
+
+def data_status(store: Store, now: datetime, *, stale_after: timedelta, zone: str) -> DataStatus:
+    """Read on demand (a list, a detail, ``sources``): one connection, two small SELECTs."""
+    states = state.read_all(store.engine)
+    with store.engine.connect() as connection:
+        last = (
+            connection.execute(select(imports).order_by(imports.c.id.desc()).limit(1))
+            .mappings()
+            .first()
+        )
+    synced = next((row for row in states if row.name == state.SNAPSHOT), None)
+    found = _freshness(synced, dict(last) if last else None, now, stale_after)
+    return DataStatus(found, tuple(states), zone, stale_after)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from sqlalchemy import (
     Column,
@@ -27,9 +28,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from core.sources.base import SourceError, SourceNotReady
 from core.store.schema import create_tables
 
 SNAPSHOT = "(snapshot)"
+
+#: Why the last attempt failed: bad data, the source out of reach, or a file still
+#: being written (replies say each in words of their own).
+ErrorKind = Literal["invalid", "unavailable", "waiting"]
 
 metadata = MetaData()
 source_state = Table(
@@ -40,6 +46,7 @@ source_state = Table(
     Column("last_attempt", DateTime(timezone=True)),
     Column("last_success", DateTime(timezone=True)),
     Column("last_error", Text),
+    Column("last_error_kind", String(20)),  # invalid | unavailable | waiting (replies say it)
     Column("last_error_at", DateTime(timezone=True)),
     Column("failures", Integer, nullable=False, default=0),  # in a row, since the last success
     Column("failures_total", Integer, nullable=False, default=0),
@@ -57,6 +64,7 @@ class SourceState:
     last_attempt: datetime | None
     last_success: datetime | None
     last_error: str | None
+    last_error_kind: ErrorKind | None
     last_error_at: datetime | None
     failures: int
     failures_total: int
@@ -85,6 +93,7 @@ def record(
     *,
     error: str | None,
     next_run: datetime,
+    error_kind: ErrorKind = "unavailable",
 ) -> SourceState:
     """Write one attempt's outcome (``error`` None is a success); returns the new row."""
     old = read_one(connection, name)
@@ -100,6 +109,7 @@ def record(
         values["last_success"] = now
     else:
         values["last_error"] = error[:2000]
+        values["last_error_kind"] = error_kind
         values["last_error_at"] = now
     if old is None:
         connection.execute(source_state.insert().values(name=name, **values))
@@ -138,3 +148,9 @@ def _state(row: object) -> SourceState:
         if moment is not None and moment.tzinfo is None:
             values[key] = moment.replace(tzinfo=UTC)
     return SourceState(**values)
+
+
+def error_kind(error: SourceError) -> ErrorKind:
+    if isinstance(error, SourceNotReady):
+        return "waiting"
+    return "invalid" if error.invalid else "unavailable"

@@ -152,7 +152,15 @@ def _failed(
     previous = state.read_one(connection, name)
     failures = (previous.failures if previous else 0) + 1
     next_run = now + backoff(failures, interval, error.retry_after)
-    state.record(connection, name, kind, now, error=error.report(), next_run=next_run)
+    state.record(
+        connection,
+        name,
+        kind,
+        now,
+        error=error.report(),
+        next_run=next_run,
+        error_kind=state.error_kind(error),
+    )
     # the reason only: details name customers' rows and values
     log.warning("source %s failed (%d in a row): %s", name, failures, error.reason)
 
@@ -166,8 +174,15 @@ def _not_applied(
         hints = [error.retry_after for error in errors if error.retry_after is not None]
         next_run = now + backoff(failures, interval, max(hints) if hints else None)
         reasons = "\n".join(error.report() for error in errors)
+        invalid = [error for error in errors if error.invalid]  # bad data says the most
         state.record(
-            connection, state.SNAPSHOT, kinds or "none", now, error=reasons, next_run=next_run
+            connection,
+            state.SNAPSHOT,
+            kinds or "none",
+            now,
+            error=reasons,
+            next_run=next_run,
+            error_kind=state.error_kind((invalid or errors)[0]),
         )
     waiting = all(isinstance(error, SourceNotReady) for error in errors)
     report = SyncReport("waiting" if waiting else "failed", next_run, errors=tuple(errors))

@@ -20,16 +20,17 @@ from sqlalchemy.engine import Connection
 
 from core.results import ImportResult, Transition
 from core.staging import Change, Snapshot
-from core.statuses import ProvisioningStatus, SubscriptionStatus
+from core.statuses import (
+    PROVISIONING_BY_RANK,
+    SUBSCRIPTION_BY_RANK,
+    ProvisioningStatus,
+)
 from core.store import sql
 from core.store.classification import classify
 from core.store.schema import customers, imports, services, subscriptions, transitions
 
 C = customers.c
 S = subscriptions.c
-_PROVISIONING_BY_RANK = {status.rank: status for status in ProvisioningStatus}
-_SUBSCRIPTION_BY_RANK = {status.rank: status for status in SubscriptionStatus}
-_BATCH = 5000
 #: The schema name a SQLite store attaches a snapshot's scratch file under.
 STAGED = "staged"
 
@@ -97,7 +98,7 @@ def record_transitions(
     connection: Connection, changes: Iterable[Transition], import_id: int | None
 ) -> None:
     """Insert transitions (one batch: one import, or one day change with no import)."""
-    for batch in _batches(changes, _BATCH):
+    for batch in _batches(changes, sql.BATCH):
         connection.execute(
             insert(transitions),
             [
@@ -154,7 +155,7 @@ def _insert_snapshot(connection: Connection, snapshot: Snapshot) -> None:
         if connection.dialect.name == "postgresql":
             _copy(connection, table, rows)
             continue
-        for batch in _batches(rows, _BATCH):
+        for batch in _batches(rows, sql.BATCH):
             connection.execute(insert(table), batch)
 
 
@@ -252,8 +253,8 @@ def _stream_statuses(connection: Connection, today: date) -> Iterator[tuple[str,
 
 def _transitions(change: Change, recorded_at: datetime) -> Iterator[Transition]:
     for dimension, index, by_rank in (
-        ("provisioning", 0, _PROVISIONING_BY_RANK),
-        ("subscription", 1, _SUBSCRIPTION_BY_RANK),
+        ("provisioning", 0, PROVISIONING_BY_RANK),
+        ("subscription", 1, SUBSCRIPTION_BY_RANK),
     ):
         old_key = by_rank[change.old[index]].value if change.old else None
         new_key = by_rank[change.new[index]].value if change.new else None

@@ -30,6 +30,10 @@ _TRIAL = SubscriptionKind.TRIAL.value
 _ACTIVE = SubscriptionState.ACTIVE.value
 _SUSPENDED = SubscriptionState.SUSPENDED.value
 
+#: Rows or ids per statement in bulk reads and writes: far below SQLite's limit
+#: of bound parameters, large enough that round trips do not dominate.
+BATCH = 5000
+
 
 def status_predicate(status: SubscriptionStatus, today: date) -> ColumnElement[bool]:
     """Rows of ``subscriptions`` whose status at ``today`` is ``status``."""

@@ -30,11 +30,17 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection
 
+from core.clock import aware
 from core.models import Customer
 from core.query import Query
 from core.results import CustomerPage, CustomerRow, ImportResult, Summary, Transition
 from core.snapshot import Snapshot
-from core.statuses import ProvisioningStatus, SubscriptionStatus
+from core.statuses import (
+    PROVISIONING_BY_RANK,
+    SUBSCRIPTION_BY_RANK,
+    ProvisioningStatus,
+    SubscriptionStatus,
+)
 from core.store import sql
 from core.store.classification import NO_END_DATE, classify, is_classified, read_summary
 from core.store.importing import attach, detach, replace_snapshot
@@ -42,9 +48,6 @@ from core.store.loading import load_customers, stream_customers
 from core.store.schema import create_tables, customers, imports, metadata, transitions
 
 C = customers.c
-_PROVISIONING_BY_RANK = {status.rank: status for status in ProvisioningStatus}
-_SUBSCRIPTION_BY_RANK = {status.rank: status for status in SubscriptionStatus}
-_BATCH = 5000
 LIST_ORDER = (C.subscription_rank, C.provisioning_rank, C.soonest_end_date, C.name_folded, C.id)
 
 
@@ -205,8 +208,8 @@ class Store:
     def iter_customers(self, query: Query, today: date) -> Iterator[Customer]:
         """Every matching customer, whole, in list order, a batch at a time."""
         ids = [row.id for row in self.query(query, today).rows]
-        for start in range(0, len(ids), _BATCH):
-            yield from self.customers_by_id(ids[start : start + _BATCH])
+        for start in range(0, len(ids), sql.BATCH):
+            yield from self.customers_by_id(ids[start : start + sql.BATCH])
 
     def all_customers(self) -> Iterator[Customer]:
         """Every stored customer, whole, in one streaming pass (sources; the
@@ -252,7 +255,7 @@ class Store:
                         dimension=row.dimension,
                         old=row.old,
                         new=row.new,
-                        recorded_at=_aware(row.recorded_at),
+                        recorded_at=aware(row.recorded_at),
                     ),
                 )
                 for row in connection.execute(statement)
@@ -319,13 +322,9 @@ def _row(row: Any, today: date) -> CustomerRow:
     return CustomerRow(
         id_,
         name,
-        _PROVISIONING_BY_RANK[provisioning_rank],
-        _SUBSCRIPTION_BY_RANK[subscription_rank],
+        PROVISIONING_BY_RANK[provisioning_rank],
+        SUBSCRIPTION_BY_RANK[subscription_rank],
         soonest,
         None if soonest is None else (soonest - today).days,
         subscription_count,
     )
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

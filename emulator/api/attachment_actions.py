@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify
 from emulator import ids, operations
 from emulator.api.common import caller, json_body, required_str
 from emulator.context import EmulatorContext
-from emulator.errors import WebexError
+from emulator.errors import ErrorAnswer
 from emulator.models import AttachmentAction
 
 NOT_FOUND = "Could not find an attachment action with provided ID."
@@ -21,18 +21,18 @@ def attachment_actions_blueprint(ctx: EmulatorContext) -> Blueprint:
     def create_action() -> Response:
         body = json_body()
         if body.get("type") != "submit":
-            raise WebexError(400, "'type' must be 'submit'.")
+            raise ErrorAnswer(400, "'type' must be 'submit'.")
         message_id = required_str(body, "messageId")
         inputs = body.get("inputs", {})
         if not isinstance(inputs, dict):
-            raise WebexError(400, "'inputs' must be an object.")
+            raise ErrorAnswer(400, "'inputs' must be an object.")
         me = caller()
         with store.lock:
             card = store.messages.get(message_id)
             if card is None or not store.is_member(card.room_id, me.id):
-                raise WebexError(404, "Could not find a message with provided ID.")
+                raise ErrorAnswer(404, "Could not find a message with provided ID.")
             if not card.attachments:
-                raise WebexError(400, "The message has no card to submit.")
+                raise ErrorAnswer(400, "The message has no card to submit.")
             action = AttachmentAction(
                 id=ids.new_id(ids.ATTACHMENT_ACTION),
                 type="submit",
@@ -51,7 +51,7 @@ def attachment_actions_blueprint(ctx: EmulatorContext) -> Blueprint:
         with store.lock:
             action = store.actions.get(action_id)
             if action is None or not store.is_member(action.room_id, caller().id):
-                raise WebexError(404, NOT_FOUND)
+                raise ErrorAnswer(404, NOT_FOUND)
             return jsonify(action.to_json())
 
     return bp

@@ -8,10 +8,10 @@ from urllib.parse import urlencode
 
 from flask import Response, g, jsonify, request
 
-from emulator.errors import WebexError
+from emulator.errors import ErrorAnswer
 from emulator.ids import new_tracking_id
 from emulator.models import Person
-from emulator.store import Store
+from emulator.store import WebexState
 
 JsonDict = dict[str, Any]
 T = TypeVar("T")
@@ -35,15 +35,15 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
     return response
 
 
-def authenticate(store: Store) -> Person:
+def authenticate(store: WebexState) -> Person:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise WebexError(401, UNAUTHORIZED)
+        raise ErrorAnswer(401, UNAUTHORIZED)
     with store.lock:
         person = store.person_by_token(token.strip())
     if person is None:
-        raise WebexError(401, UNAUTHORIZED)
+        raise ErrorAnswer(401, UNAUTHORIZED)
     return person
 
 
@@ -55,7 +55,7 @@ def caller() -> Person:
 def json_body() -> JsonDict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise WebexError(400, "The request body must be a JSON object.")
+        raise ErrorAnswer(400, "The request body must be a JSON object.")
     return body
 
 
@@ -64,14 +64,14 @@ def optional_str(body: JsonDict, key: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise WebexError(400, f"'{key}' must be a string.")
+        raise ErrorAnswer(400, f"'{key}' must be a string.")
     return value
 
 
 def required_str(body: JsonDict, key: str) -> str:
     value = optional_str(body, key)
     if not value:
-        raise WebexError(400, f"'{key}' is required.")
+        raise ErrorAnswer(400, f"'{key}' is required.")
     return value
 
 
@@ -82,9 +82,9 @@ def parse_max(default: int, limit: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise WebexError(400, "'max' must be a positive integer.") from None
+        raise ErrorAnswer(400, "'max' must be a positive integer.") from None
     if value < 1 or value > limit:
-        raise WebexError(400, f"'max' must be between 1 and {limit}.")
+        raise ErrorAnswer(400, f"'max' must be between 1 and {limit}.")
     return value
 
 

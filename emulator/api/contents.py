@@ -6,7 +6,7 @@ from flask import Blueprint, Response
 
 from emulator.api.common import caller
 from emulator.context import EmulatorContext
-from emulator.errors import WebexError
+from emulator.errors import ErrorAnswer
 
 
 def contents_blueprint(ctx: EmulatorContext) -> Blueprint:
@@ -18,7 +18,7 @@ def contents_blueprint(ctx: EmulatorContext) -> Blueprint:
         with store.lock:
             stored = store.files.get(content_id)
             if stored is None or not store.is_member(stored.room_id, caller().id):
-                raise WebexError(404, "Could not find the content with provided ID.")
+                raise ErrorAnswer(404, "Could not find the content with provided ID.")
         safe_name = stored.filename.replace('"', "")
         return Response(
             stored.content,

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify, request
 from emulator import operations
 from emulator.api.common import caller, json_body, optional_str, paginate
 from emulator.context import EmulatorContext
-from emulator.errors import WebexError
+from emulator.errors import ErrorAnswer
 from emulator.models import Membership, email_key
 
 NOT_FOUND = "Could not find a membership with provided ID."
@@ -23,7 +23,7 @@ def memberships_blueprint(ctx: EmulatorContext) -> Blueprint:
     def visible_membership(membership_id: str) -> Membership:
         m = store.memberships.get(membership_id)
         if m is None or not store.is_member(m.room_id, caller().id):
-            raise WebexError(404, NOT_FOUND)
+            raise ErrorAnswer(404, NOT_FOUND)
         return m
 
     @bp.post("/v1/memberships")
@@ -33,23 +33,23 @@ def memberships_blueprint(ctx: EmulatorContext) -> Blueprint:
         person_id = optional_str(body, "personId")
         person_email = optional_str(body, "personEmail")
         if not room_id:
-            raise WebexError(400, "'roomId' is required.")
+            raise ErrorAnswer(400, "'roomId' is required.")
         if not (person_id or person_email):
-            raise WebexError(400, "Either 'personId' or 'personEmail' is required.")
+            raise ErrorAnswer(400, "Either 'personId' or 'personEmail' is required.")
         with store.lock:
             room = store.rooms.get(room_id)
             if room is None or not store.is_member(room_id, caller().id):
-                raise WebexError(404, "Could not find a room with provided ID.")
+                raise ErrorAnswer(404, "Could not find a room with provided ID.")
             if room.type == "direct":
-                raise WebexError(403, "People cannot be added to a direct room.")
+                raise ErrorAnswer(403, "People cannot be added to a direct room.")
             if person_id:
                 person = store.people.get(person_id)
                 if person is None:
-                    raise WebexError(404, "Person not found.")
+                    raise ErrorAnswer(404, "Person not found.")
             else:
                 person = store.person_for_email(str(person_email))
             if store.is_member(room.id, person.id):
-                raise WebexError(409, "Person is already in the room.")
+                raise ErrorAnswer(409, "Person is already in the room.")
             membership = operations.add_member(
                 ctx, room, person, caller(), bool(body.get("isModerator", False))
             )
@@ -61,12 +61,12 @@ def memberships_blueprint(ctx: EmulatorContext) -> Blueprint:
         person_id = request.args.get("personId")
         person_email = request.args.get("personEmail")
         if (person_id or person_email) and not room_id:
-            raise WebexError(400, "'roomId' is required with 'personId' or 'personEmail'.")
+            raise ErrorAnswer(400, "'roomId' is required with 'personId' or 'personEmail'.")
         with store.lock:
             if room_id:
                 room = store.rooms.get(room_id)
                 if room is None or not store.is_member(room_id, caller().id):
-                    raise WebexError(404, "Could not find a room with provided ID.")
+                    raise ErrorAnswer(404, "Could not find a room with provided ID.")
                 found = store.room_memberships(room_id)
             else:
                 found = [m for m in store.memberships.values() if m.person_id == caller().id]
@@ -100,7 +100,7 @@ def memberships_blueprint(ctx: EmulatorContext) -> Blueprint:
         with store.lock:
             membership = visible_membership(membership_id)
             if store.rooms[membership.room_id].type == "direct":
-                raise WebexError(403, "A direct room cannot be left.")
+                raise ErrorAnswer(403, "A direct room cannot be left.")
             operations.remove_member(ctx, membership, caller())
         return Response(status=204)
 

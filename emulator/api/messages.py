@@ -10,8 +10,8 @@ from flask import Blueprint, Response, jsonify, request
 from emulator import operations
 from emulator.api.common import caller, json_body, optional_str, paginate
 from emulator.context import EmulatorContext
-from emulator.errors import WebexError
-from emulator.messaging import Draft, UploadedFile, post_message
+from emulator.errors import ErrorAnswer
+from emulator.messaging import MessageDraft, UploadedFile, post_message
 from emulator.models import Message, Room
 
 NOT_FOUND = "Could not find a message with provided ID."
@@ -28,18 +28,18 @@ def _attachments(value: Any) -> list[dict[str, Any]]:
         try:
             value = json.loads(value)
         except ValueError:
-            raise WebexError(400, "'attachments' must be a JSON list.") from None
+            raise ErrorAnswer(400, "'attachments' must be a JSON list.") from None
     if not isinstance(value, list):
-        raise WebexError(400, "'attachments' must be a list.")
+        raise ErrorAnswer(400, "'attachments' must be a list.")
     return value
 
 
-def _draft_from_request() -> Draft:
+def _draft_from_request() -> MessageDraft:
     if request.mimetype == "multipart/form-data":
         form = request.form
         uploads = request.files.getlist("files")
         if len(uploads) > 1:
-            raise WebexError(400, "Only one file may be included with a message.")
+            raise ErrorAnswer(400, "Only one file may be included with a message.")
         upload = None
         if uploads:
             f = uploads[0]
@@ -48,7 +48,7 @@ def _draft_from_request() -> Draft:
                 content_type=f.mimetype or "application/octet-stream",
                 content=f.read(),
             )
-        return Draft(
+        return MessageDraft(
             room_id=form.get("roomId") or None,
             to_person_id=form.get("toPersonId") or None,
             to_person_email=form.get("toPersonEmail") or None,
@@ -62,8 +62,8 @@ def _draft_from_request() -> Draft:
     body = json_body()
     files = body.get("files") or []
     if not isinstance(files, list) or not all(isinstance(u, str) for u in files):
-        raise WebexError(400, "'files' must be a list of URLs.")
-    return Draft(
+        raise ErrorAnswer(400, "'files' must be a list of URLs.")
+    return MessageDraft(
         room_id=optional_str(body, "roomId"),
         to_person_id=optional_str(body, "toPersonId"),
         to_person_email=optional_str(body, "toPersonEmail"),
@@ -82,7 +82,7 @@ def messages_blueprint(ctx: EmulatorContext) -> Blueprint:
     def visible_message(message_id: str) -> Message:
         message = store.messages.get(message_id)
         if message is None or not store.is_member(message.room_id, caller().id):
-            raise WebexError(404, NOT_FOUND)
+            raise ErrorAnswer(404, NOT_FOUND)
         return message
 
     def room_messages(room: Room) -> list[Message]:
@@ -97,7 +97,7 @@ def messages_blueprint(ctx: EmulatorContext) -> Blueprint:
         if before_message:
             anchor = store.messages.get(before_message)
             if anchor is None or anchor.room_id != room.id:
-                raise WebexError(404, NOT_FOUND)
+                raise ErrorAnswer(404, NOT_FOUND)
             found = [m for m in found if m.seq < anchor.seq]
         return sorted(found, key=lambda m: m.seq, reverse=True)
 
@@ -112,17 +112,17 @@ def messages_blueprint(ctx: EmulatorContext) -> Blueprint:
     def list_messages() -> Response:
         room_id = request.args.get("roomId")
         if not room_id:
-            raise WebexError(400, "'roomId' is required.")
+            raise ErrorAnswer(400, "'roomId' is required.")
         me = caller()
         mentioned = request.args.get("mentionedPeople")
         if mentioned not in (None, "me", me.id):
-            raise WebexError(400, "'mentionedPeople' may only be 'me' or your own person ID.")
+            raise ErrorAnswer(400, "'mentionedPeople' may only be 'me' or your own person ID.")
         with store.lock:
             room = store.rooms.get(room_id)
             if room is None or not store.is_member(room_id, me.id):
-                raise WebexError(404, "Could not find a room with provided ID.")
+                raise ErrorAnswer(404, "Could not find a room with provided ID.")
             if me.is_bot and room.type == "group" and mentioned is None:
-                raise WebexError(403, BOT_GROUP_LIST)
+                raise ErrorAnswer(403, BOT_GROUP_LIST)
             found = room_messages(room)
             if mentioned is not None:
                 found = [m for m in found if me.id in m.mentioned_people]
@@ -135,7 +135,7 @@ def messages_blueprint(ctx: EmulatorContext) -> Blueprint:
         person_id = request.args.get("personId")
         person_email = request.args.get("personEmail")
         if not (person_id or person_email):
-            raise WebexError(400, "Either 'personId' or 'personEmail' is required.")
+            raise ErrorAnswer(400, "Either 'personId' or 'personEmail' is required.")
         with store.lock:
             other = (
                 store.people.get(person_id)
@@ -158,7 +158,7 @@ def messages_blueprint(ctx: EmulatorContext) -> Blueprint:
             message = visible_message(message_id)
             membership = store.membership_of(message.room_id, me.id)
             if message.person_id != me.id and not (membership and membership.is_moderator):
-                raise WebexError(403, "Only the author or a moderator may delete a message.")
+                raise ErrorAnswer(403, "Only the author or a moderator may delete a message.")
             del store.messages[message.id]
             operations.message_event(ctx, "deleted", message, me)
         return Response(status=204)

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from emulator.api.common import caller, paginate
 from emulator.context import EmulatorContext
-from emulator.errors import WebexError
+from emulator.errors import ErrorAnswer
 from emulator.models import Person, email_key
 
 
@@ -23,7 +23,7 @@ def people_blueprint(ctx: EmulatorContext) -> Blueprint:
         with store.lock:
             person = store.people.get(person_id)
         if person is None:
-            raise WebexError(404, "Person not found.")
+            raise ErrorAnswer(404, "Person not found.")
         return jsonify(person.to_json())
 
     @bp.get("/v1/people")
@@ -32,7 +32,7 @@ def people_blueprint(ctx: EmulatorContext) -> Blueprint:
         display_name = request.args.get("displayName")
         wanted_ids = [i for i in request.args.get("id", "").split(",") if i]
         if not (email or display_name or wanted_ids):
-            raise WebexError(400, "Either 'email', 'displayName' or 'id' is required.")
+            raise ErrorAnswer(400, "Either 'email', 'displayName' or 'id' is required.")
         with store.lock:
             found: list[Person] = list(store.people.values())
         if email:

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify, request
 from emulator import operations
 from emulator.api.common import caller, json_body, paginate, required_str
 from emulator.context import EmulatorContext
-from emulator.errors import WebexError
+from emulator.errors import ErrorAnswer
 from emulator.models import Room
 
 NOT_FOUND = "Could not find a room with provided ID."
@@ -20,7 +20,7 @@ def rooms_blueprint(ctx: EmulatorContext) -> Blueprint:
     def visible_room(room_id: str) -> Room:
         room = store.rooms.get(room_id)
         if room is None or not store.is_member(room_id, caller().id):
-            raise WebexError(404, NOT_FOUND)
+            raise ErrorAnswer(404, NOT_FOUND)
         return room
 
     def room_json(room: Room) -> dict[str, object]:
@@ -39,10 +39,10 @@ def rooms_blueprint(ctx: EmulatorContext) -> Blueprint:
     def list_rooms() -> Response:
         room_type = request.args.get("type")
         if room_type not in (None, "direct", "group"):
-            raise WebexError(400, "'type' must be 'direct' or 'group'.")
+            raise ErrorAnswer(400, "'type' must be 'direct' or 'group'.")
         sort_by = request.args.get("sortBy", "lastactivity")
         if sort_by not in ("id", "lastactivity", "created"):
-            raise WebexError(400, "'sortBy' must be 'id', 'lastactivity' or 'created'.")
+            raise ErrorAnswer(400, "'sortBy' must be 'id', 'lastactivity' or 'created'.")
         with store.lock:
             rooms = [
                 r
@@ -68,7 +68,7 @@ def rooms_blueprint(ctx: EmulatorContext) -> Blueprint:
         with store.lock:
             room = visible_room(room_id)
             if room.type == "direct":
-                raise WebexError(400, "The title of a direct room cannot be changed.")
+                raise ErrorAnswer(400, "The title of a direct room cannot be changed.")
             operations.update_room_title(ctx, room, title, caller())
             return jsonify(room_json(room))
 

@@ -13,7 +13,7 @@ from emulator.api.common import (
     required_str,
 )
 from emulator.context import EmulatorContext
-from emulator.errors import WebexError
+from emulator.errors import ErrorAnswer
 from emulator.matching import EVENTS, RESOURCES, filter_problem
 from emulator.models import Webhook
 
@@ -22,7 +22,7 @@ NOT_FOUND = "Could not find a webhook with provided ID."
 
 def _check_target(url: str) -> str:
     if not url.startswith(("http://", "https://")):
-        raise WebexError(400, "'targetUrl' must be an http(s) URL.")
+        raise ErrorAnswer(400, "'targetUrl' must be an http(s) URL.")
     return url
 
 
@@ -33,7 +33,7 @@ def webhooks_blueprint(ctx: EmulatorContext) -> Blueprint:
     def own_webhook(webhook_id: str) -> Webhook:
         webhook = store.webhooks.get(webhook_id)
         if webhook is None or webhook.owner_id != caller().id:
-            raise WebexError(404, NOT_FOUND)
+            raise ErrorAnswer(404, NOT_FOUND)
         return webhook
 
     @bp.post("/v1/webhooks")
@@ -44,13 +44,13 @@ def webhooks_blueprint(ctx: EmulatorContext) -> Blueprint:
         resource = required_str(body, "resource")
         event = required_str(body, "event")
         if resource not in RESOURCES:
-            raise WebexError(400, f"'resource' must be one of {', '.join(RESOURCES)}.")
+            raise ErrorAnswer(400, f"'resource' must be one of {', '.join(RESOURCES)}.")
         if event not in EVENTS:
-            raise WebexError(400, f"'event' must be one of {', '.join(EVENTS)}.")
+            raise ErrorAnswer(400, f"'event' must be one of {', '.join(EVENTS)}.")
         webhook_filter = optional_str(body, "filter") or None
         problem = filter_problem(resource, webhook_filter)
         if problem:
-            raise WebexError(400, problem)
+            raise ErrorAnswer(400, problem)
         me = caller()
         with store.lock:
             webhook = Webhook(
@@ -89,7 +89,7 @@ def webhooks_blueprint(ctx: EmulatorContext) -> Blueprint:
         target = _check_target(required_str(body, "targetUrl"))
         status = optional_str(body, "status")
         if status not in (None, "active", "inactive"):
-            raise WebexError(400, "'status' must be 'active' or 'inactive'.")
+            raise ErrorAnswer(400, "'status' must be 'active' or 'inactive'.")
         with store.lock:
             webhook = own_webhook(webhook_id)
             webhook.name = name

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, jsonify, request
 from emulator.api.admin import LOCAL_ADDRESSES
 from emulator.api.common import caller, json_body
 from emulator.context import EmulatorContext
-from emulator.errors import WebexError
+from emulator.errors import ErrorAnswer
 
 DEFAULT_MAX = 100
 MAX_MAX = 1000
@@ -24,9 +24,9 @@ def _number(name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise WebexError(400, f"'{name}' must be a whole number.") from None
+        raise ErrorAnswer(400, f"'{name}' must be a whole number.") from None
     if not low <= value <= high:
-        raise WebexError(400, f"'{name}' must be between {low} and {high}.")
+        raise ErrorAnswer(400, f"'{name}' must be between {low} and {high}.")
     return value
 
 
@@ -36,7 +36,7 @@ def wholesale_blueprint(ctx: EmulatorContext) -> Blueprint:
 
     def admin_only() -> None:
         if caller().is_bot:
-            raise WebexError(403, NO_SCOPE)
+            raise ErrorAnswer(403, NO_SCOPE)
 
     @bp.get("/v1/wholesale/customers")
     def list_customers() -> Response:
@@ -57,14 +57,14 @@ def wholesale_blueprint(ctx: EmulatorContext) -> Blueprint:
         admin_only()
         customer = book.customer(customer_id)
         if customer is None:
-            raise WebexError(404, "Customer not found.")
+            raise ErrorAnswer(404, "Customer not found.")
         return jsonify(customer)
 
     @bp.get("/v1/organizations/<org_id>")
     def get_organization(org_id: str) -> Response:
         org = book.organization(org_id)
         if org is None:
-            raise WebexError(404, "Organization not found.")
+            raise ErrorAnswer(404, "Organization not found.")
         return jsonify(org)
 
     @bp.put("/_emulator/wholesale")

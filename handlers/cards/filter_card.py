@@ -4,8 +4,12 @@ Choices carry status keys as values and labels in the space's language; the
 Apply button's payload is ``{"statusbot": 1, "action": "filter_apply"}`` and
 Webex merges the inputs (``provisioning``, ``subscription``: comma-separated
 keys) into it. ``handlers.submissions`` turns that into the same Query that
-typed commands produce. Opened from a list, the card starts with that list's
-statuses selected.
+typed commands produce. Opened from a list, the card starts from that list's
+question: its statuses ticked, and the rest of it (a horizon, a kind, a name,
+"needing attention": what two status lists cannot show) as one ticked toggle
+whose conditions ride in Apply's payload as ``keep``. So "Filter…" under
+"show expiring in 30 days" opens on that question, and Apply unchanged lists it
+again; untick the toggle to filter all customers.
 """
 
 from __future__ import annotations
@@ -20,14 +24,41 @@ from handlers.cards.common import (
     list_payload,
     md,
     payload,
+    query_json,
     submit,
     text,
 )
+from handlers.cards.describe import conditions
 from handlers.i18n import t
 from handlers.reply import Reply
 
 PROVISIONING_INPUT = "provisioning"
 SUBSCRIPTION_INPUT = "subscription"
+KEEP_INPUT = "keep_question"
+
+
+def question_rest(query: Query) -> Query:
+    """``query`` without its statuses: the part of a question the two lists cannot tick."""
+    return query.model_copy(update={"provisioning": frozenset(), "subscription": frozenset()})
+
+
+def _keep_items(rest: Query, lang: Lang) -> list[Json]:
+    """The rest of the question, one safe line per condition (a name is data), then
+    one ticked toggle to keep it; the toggle's own title is catalogue text only."""
+    lines = [text(line, size="small", spacing="none") for line in conditions(rest, lang)]
+    return [
+        text(t("filter_keep", lang), weight="bolder"),
+        *lines,
+        {
+            "type": "Input.Toggle",
+            "id": KEEP_INPUT,
+            "title": t("filter_keep_toggle", lang),
+            "value": "true",
+            "valueOn": "true",
+            "valueOff": "false",
+            "wrap": True,
+        },
+    ]
 
 
 def _choice_set(
@@ -72,8 +103,13 @@ def filter_reply(lang: Lang, query: Query | None = None) -> Reply:
             lang,
         ),
     ]
+    rest = question_rest(current)
+    apply = payload("filter_apply")
+    if rest != Query():
+        body[2:2] = _keep_items(rest, lang)
+        apply["keep"] = query_json(rest)
     actions = [
-        submit(t("action_apply", lang), payload("filter_apply"), style="positive"),
+        submit(t("action_apply", lang), apply, style="positive"),
         submit(t("action_attention", lang), list_payload(NEEDING_ATTENTION)),
         submit(t("action_all", lang), list_payload(Query())),
     ]
@@ -81,6 +117,9 @@ def filter_reply(lang: Lang, query: Query | None = None) -> Reply:
         f"**{md('filter_title', lang)}**",
         md("filter_intro", lang),
     ]
+    if rest != Query():
+        lines += ["", f"**{md('filter_keep', lang)}**"]
+        lines += [f"- {line}" for line in conditions(rest, lang, md)]
     for heading, statuses in (
         (t("filter_provisioning", lang), list(ProvisioningStatus)),
         (t("filter_subscription", lang), list(SubscriptionStatus)),

@@ -15,6 +15,7 @@ from pydantic import Field, StringConstraints, ValidationError, model_validator
 from core.models import MAX_ID_LENGTH
 from core.query import Query
 from handlers.cards.common import md, shorten
+from handlers.cards.data_lines import dated
 from handlers.cards.detail_card import PICK_LIMIT, detail_reply, pick_reply
 from handlers.command import Command, CommandKind, Payload, rule
 from handlers.commands.list import customers_json
@@ -90,7 +91,7 @@ KIND = CommandKind(
             _show_customer,
         ),
     ),
-    handle=show_customer,
+    handle=dated(show_customer),  # "Data as of …" under the card
     payloads=(CustomerAction,),
     as_json=lambda command, context: customers_json(
         Query(name=command.name or command.id), context

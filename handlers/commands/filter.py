@@ -1,8 +1,10 @@
 """``filter``: Partner Hub's "Select a filter…" card, and its Apply button.
 
-Opened from a list ("Filter…"), the card starts with that list's statuses
-selected. Apply comes back with the card's two multi-selects merged into its
-data (comma-separated status keys) and lists the customers they select.
+Opened from a list ("Filter…"), the card starts from that list's question:
+its statuses selected, the rest (horizon, kind, name) kept in Apply's payload
+behind a ticked toggle. Apply comes back with the card's inputs merged into its
+data (comma-separated status keys, the toggle's "true"/"false") and lists the
+customers they select, so Apply unchanged lists the question it came from.
 """
 
 from __future__ import annotations
@@ -13,7 +15,13 @@ from pydantic import BeforeValidator
 
 from core.query import Query
 from core.statuses import ProvisioningStatus, SubscriptionStatus
-from handlers.cards.filter_card import PROVISIONING_INPUT, SUBSCRIPTION_INPUT, filter_reply
+from handlers.cards.filter_card import (
+    KEEP_INPUT,
+    PROVISIONING_INPUT,
+    SUBSCRIPTION_INPUT,
+    filter_reply,
+    question_rest,
+)
 from handlers.command import Command, CommandKind, Payload, fixed, rule
 from handlers.commands.list import ListCustomers
 from handlers.context import Context
@@ -52,7 +60,12 @@ class FilterApply(Payload):
     """The filter card's Apply: its inputs arrive as comma-separated keys."""
 
     action: Literal["filter_apply"]
-    inputs: ClassVar[frozenset[str]] = frozenset({PROVISIONING_INPUT, SUBSCRIPTION_INPUT})
+    inputs: ClassVar[frozenset[str]] = frozenset(
+        {PROVISIONING_INPUT, SUBSCRIPTION_INPUT, KEEP_INPUT}
+    )
+    #: the question's conditions beyond statuses, and whether the toggle kept them
+    keep: Query = Query()
+    keep_question: bool = False
     provisioning: Annotated[frozenset[ProvisioningStatus], BeforeValidator(_split_keys)] = (
         frozenset()
     )
@@ -61,9 +74,9 @@ class FilterApply(Payload):
     )
 
     def command(self) -> Command:
-        return ListCustomers(
-            query=Query(provisioning=self.provisioning, subscription=self.subscription)
-        )
+        base = question_rest(self.keep) if self.keep_question else Query()
+        statuses = {"provisioning": self.provisioning, "subscription": self.subscription}
+        return ListCustomers(query=base.model_copy(update=statuses))
 
 
 def show_filter(command: ShowFilter, context: Context) -> Reply:

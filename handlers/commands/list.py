@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StrictInt
 
 from core.query import Query
+from handlers.cards.data_lines import dated
 from handlers.cards.list_card import PAGE_SIZE, list_reply, page_count
 from handlers.command import MAX_PAGE, Command, CommandKind, Payload, rule
 from handlers.context import Context
@@ -90,7 +91,7 @@ KIND = CommandKind(
         ),
         rule("list", r".+", _list),
     ),
-    handle=list_customers,
+    handle=dated(list_customers),  # "Data as of …" under the card
     payloads=(ListAction,),
     as_json=lambda command, context: customers_json(command.query, context),
 )

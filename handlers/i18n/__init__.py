@@ -26,7 +26,8 @@ CATALOGUES: dict[Lang, dict[str, Entry]] = {"en": en.CATALOGUE, "sv": sv.CATALOG
 
 
 def number(value: int, lang: Lang) -> str:
-    """An integer as people in ``lang`` write it (thin grouping space in Swedish)."""
+    """An integer as people in ``lang`` write it: in Swedish grouped with a no-break
+    space (U+00A0), so a number never wraps across lines."""
     grouped = f"{value:,}"
     return grouped.replace(",", "\u00a0") if lang == "sv" else grouped
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.i18n.plural import Entry, Plural
 from handlers.i18n.proactive_en import CATALOGUE as PROACTIVE
+from handlers.i18n.sources_en import CATALOGUE as SOURCES
 
 CATALOGUE: dict[str, Entry] = {
     # -- lists ------------------------------------------------------------------
@@ -52,7 +53,11 @@ CATALOGUE: dict[str, Entry] = {
     "duration_days": Plural("{count} day", "{count} days"),
     "list_or": "{head} or {last}",
     "list_separator": ", ",
-    "list_page": "Page {page} of {pages} · customers {first}–{last} of {total}",
+    "list_page": Plural(
+        "Page {page} of {pages} · customer {first}–{last} of {total}",
+        "Page {page} of {pages} · customers {first}–{last} of {total}",
+        count="total",
+    ),
     "list_empty": "No customers match. Try “filter” to choose statuses, or “summary”.",
     "list_page_gone": (
         "The list has changed since that card was sent: page {asked} no longer exists, "
@@ -120,6 +125,8 @@ CATALOGUE: dict[str, Entry] = {
         "A customer is listed when at least one of its subscriptions has a status you select. "
         "Leave a group empty to accept any status in it."
     ),
+    "filter_keep": "From your question",
+    "filter_keep_toggle": "Keep these conditions",
     "filter_provisioning": "Provisioning status",
     "filter_subscription": "Subscription status",
     "filter_md": (
@@ -138,8 +145,18 @@ CATALOGUE: dict[str, Entry] = {
     "help_title": "What {name} can do",
     "help_intro": "Ask me about your customers' provisioning and subscription status.",
     "help_examples": "Examples: {examples}",
-    "help_language": "Type “language sv” för svenska, or “language en” for English.",
+    "help_language": (
+        "Type “language sv” för svenska, “language en” for English,"
+        " or “language auto” to follow each question."
+    ),
     "language_set": "From now on I answer in English in this space.",
+    "language_auto": (
+        "From now on I answer each question in the language it is asked in, English or Swedish."
+    ),
+    "language_unsupported": (
+        "I speak English and Swedish: type “language en” or “language sv”,"
+        " or “language auto” to follow each question."
+    ),
     "unknown": "Sorry, I didn't understand “{text}”.",
     "unknown_suggestions": "Did you mean {suggestions}?",
     "unknown_help": "Type “help” to see what I can do.",
@@ -187,4 +204,5 @@ CATALOGUE: dict[str, Entry] = {
     ),
     # -- proactive posts and their commands (proactive_en.py) --------------------
     **PROACTIVE,
+    **SOURCES,
 }

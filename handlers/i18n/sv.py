@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.i18n.plural import Entry, Plural
 from handlers.i18n.proactive_sv import CATALOGUE as PROACTIVE
+from handlers.i18n.sources_sv import CATALOGUE as SOURCES
 
 CATALOGUE: dict[str, Entry] = {
     # -- lists ------------------------------------------------------------------
@@ -50,7 +51,11 @@ CATALOGUE: dict[str, Entry] = {
     "duration_days": Plural("{count} dag", "{count} dagar"),
     "list_or": "{head} eller {last}",
     "list_separator": ", ",
-    "list_page": "Sida {page} av {pages} · kund {first}–{last} av {total}",
+    "list_page": Plural(
+        "Sida {page} av {pages} · kund {first}–{last} av {total}",
+        "Sida {page} av {pages} · kunder {first}–{last} av {total}",
+        count="total",
+    ),
     "list_empty": (
         "Inga kunder matchar. Prova ”filter” för att välja statusar, eller ”sammanfattning”."
     ),
@@ -85,7 +90,7 @@ CATALOGUE: dict[str, Entry] = {
     "detail_overview": "Viktigast: {provisioning} · {subscription}",
     "detail_subscription_paid": "Betald prenumeration {id}",
     "detail_subscription_trial": "Provperiod {id}",
-    "fact_state": "Läge",
+    "fact_state": "Tillstånd",
     "fact_start": "Startdatum",
     "fact_end": "Slutdatum",
     "fact_end_days": "{date} ({days})",
@@ -120,6 +125,8 @@ CATALOGUE: dict[str, Entry] = {
         "En kund visas när minst en av dess prenumerationer har en status som du väljer. "
         "Lämna en grupp tom för att godta alla statusar i den."
     ),
+    "filter_keep": "Från din fråga",
+    "filter_keep_toggle": "Behåll de här villkoren",
     "filter_provisioning": "Tillhandahållandestatus",
     "filter_subscription": "Prenumerationsstatus",
     "filter_md": (
@@ -136,8 +143,18 @@ CATALOGUE: dict[str, Entry] = {
     "help_title": "Det här kan {name} göra",
     "help_intro": "Fråga mig om dina kunders tillhandahållande- och prenumerationsstatus.",
     "help_examples": "Exempel: {examples}",
-    "help_language": "Skriv ”language en” for English, eller ”language sv” för svenska.",
+    "help_language": (
+        "Skriv ”language en” for English, ”language sv” för svenska,"
+        " eller ”språk auto” för att följa varje fråga."
+    ),
     "language_set": "Från och med nu svarar jag på svenska i det här utrymmet.",
+    "language_auto": (
+        "Från och med nu svarar jag på det språk frågan ställs på, svenska eller engelska."
+    ),
+    "language_unsupported": (
+        "Jag talar svenska och engelska: skriv ”språk sv” eller ”språk en”,"
+        " eller ”språk auto” för att följa varje fråga."
+    ),
     "unknown": "Förlåt, jag förstod inte ”{text}”.",
     "unknown_suggestions": "Menade du {suggestions}?",
     "unknown_help": "Skriv ”hjälp” för att se vad jag kan göra.",
@@ -183,4 +200,5 @@ CATALOGUE: dict[str, Entry] = {
     "failed": "Tyvärr gick något fel hos mig och jag kunde inte svara. Försök igen om en minut.",
     # -- proactive posts and their commands (proactive_sv.py) --------------------
     **PROACTIVE,
+    **SOURCES,
 }

@@ -123,6 +123,16 @@ def test_markdown_reply(bot: WebexClient, alice: WebexAPI, room: str) -> None:
     assert not getattr(read, "attachments", None)
 
 
+def test_the_plain_text_is_sent_clean_beside_the_escaped_markdown(
+    bot: WebexClient, alice: WebexAPI, room: str
+) -> None:
+    """Webex would derive ``text`` from the markdown, backslashes and all."""
+    reply = Reply(markdown="**Acme \\*Bold\\* \\[x\\]\\(http\\://evil\\)** ends 2027\\-02\\-30")
+    read = alice.messages.get(bot.send(room, reply))
+    assert read.markdown == reply.markdown
+    assert read.text == "Acme *Bold* [x](http://evil) ends 2027-02-30"
+
+
 def test_card_reply_carries_the_card_and_the_markdown_fallback(
     bot: WebexClient, alice: WebexAPI, room: str
 ) -> None:

@@ -3,13 +3,13 @@ different address onto an allowed one (``casefold()`` mapped ``ſam`` to ``sam``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
 from webexpythonsdk import WebexAPI
 
 from bot.access import AccessPolicy, Person, normalise_email
-from tests.e2e.conftest import BOT_EMAIL, Stack, start_stack
+from tests.e2e.conftest import BOT_EMAIL, Stack
 
 ALLOWED = ("sam@partner.com", "kim@partner.com", "@example.com")
 POLICY = AccessPolicy.from_entries(ALLOWED)
@@ -53,13 +53,8 @@ def test_the_normalisation_is_documented_and_ascii_only() -> None:
 
 
 @pytest.fixture
-def stack(database_url: str) -> Iterator[Stack]:
-    running = start_stack(database_url, allowed=ALLOWED)
-    try:
-        yield running
-    finally:
-        running.bot.stop()
-        running.emulator.stop()
+def stack(stack_with: Callable[..., Stack]) -> Stack:
+    return stack_with(allowed=ALLOWED)
 
 
 def person(stack: Stack, email: str, token: str) -> WebexAPI:

@@ -9,6 +9,7 @@ the emulator over HTTP with the real SDK and real signatures.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,7 +19,7 @@ from bot.access import AccessPolicy
 from bot.inbox import Inbox
 from bot.metrics import Metrics
 from bot.retraction import DataPosts, Retractor
-from tests.e2e.conftest import BOT_EMAIL, BOT_TOKEN, Stack, start_stack
+from tests.e2e.conftest import BOT_EMAIL, BOT_TOKEN, Stack
 
 MENTION = f"<@personEmail:{BOT_EMAIL}|Statusbot>"
 CUSTOMER = "Göteborgs Energi"  # in the bundled sample's 30-day list
@@ -94,17 +95,13 @@ def test_allowed_joiners_change_nothing(stack: Stack) -> None:
     assert stack.bot_messages(room)[-1]["id"] == listing["id"]
 
 
-def test_an_operator_can_turn_it_off(database_url: str) -> None:
-    stack = start_stack(database_url, retract_on_outsider_join=False)
-    try:
-        room = team_space(stack)
-        listing = ask(stack, room, "show expiring in 30 days")
-        stack.alice.memberships.create(roomId=room, personEmail="eve@evil.com")
-        stack.settle()
-        assert listing["id"] in {m.id for m in stack.eve.messages.list(roomId=room)}
-    finally:
-        stack.bot.stop()
-        stack.emulator.stop()
+def test_an_operator_can_turn_it_off(stack_with: Callable[..., Stack]) -> None:
+    stack = stack_with(retract_on_outsider_join=False)
+    room = team_space(stack)
+    listing = ask(stack, room, "show expiring in 30 days")
+    stack.alice.memberships.create(roomId=room, personEmail="eve@evil.com")
+    stack.settle()
+    assert listing["id"] in {m.id for m in stack.eve.messages.list(roomId=room)}
 
 
 def test_a_failing_delete_is_retried_and_the_notice_posted_once(stack: Stack) -> None:

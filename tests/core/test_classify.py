@@ -4,7 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from core.classify import customer_status, days_left, subscription_status, today_in
+from core.classify import customer_status, days_left, subscription_status
+from core.clock import today_in
 from core.models import Customer
 from core.statuses import (
     ProvisioningStatus,

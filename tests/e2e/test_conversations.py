@@ -185,6 +185,27 @@ def test_a_space_can_choose_its_language(stack: Stack) -> None:
     assert "Har avbrutits" in answer["markdown"]  # English words, Swedish space
 
 
+def test_language_auto_follows_each_question_again(stack: Stack) -> None:
+    sent = stack.alice.messages.create(toPersonEmail=BOT_EMAIL, text="language en")
+    stack.settle()
+    for text in ("visa avbrutna", "språk auto", "visa avbrutna"):
+        stack.alice.messages.create(roomId=sent.roomId, text=text)
+        stack.settle()
+    _, english, auto, swedish = stack.bot_messages(sent.roomId)
+    assert "Har avbrutits" not in english["markdown"]  # English chosen: Swedish words, English
+    assert "det språk frågan ställs på" in auto["markdown"]
+    assert "Har avbrutits" in swedish["markdown"]
+
+
+def test_words_of_both_languages_follow_the_conversation(stack: Stack) -> None:
+    sent = stack.alice.messages.create(toPersonEmail=BOT_EMAIL, text="visa avbrutna")
+    stack.settle()
+    stack.alice.messages.create(roomId=sent.roomId, text="filter")
+    stack.settle()
+    _, filter_reply = stack.bot_messages(sent.roomId)
+    assert "Välj" in json.dumps(card_of(filter_reply), ensure_ascii=False)
+
+
 def test_export_arrives_as_a_csv_file_that_reimports(stack: Stack, tmp_path) -> None:
     from core.snapshot import read_snapshot
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from core.query import Query
+from core.sources.freshness import DataStatus, Freshness
+from core.sources.state import SNAPSHOT, SourceState
 from core.statuses import Lang, ProvisioningStatus, SubscriptionStatus
 from handlers import notices
 from handlers.cards.common import (
@@ -20,10 +23,12 @@ from handlers.cards.common import (
     escape_markdown,
     text_size,
 )
+from handlers.cards.data_lines import with_data_lines
 from handlers.cards.detail_card import detail_reply, pick_reply
 from handlers.cards.filter_card import filter_reply
 from handlers.cards.help_card import help_reply
 from handlers.cards.list_card import PAGE_SIZE, list_reply
+from handlers.cards.sources_card import sources_reply
 from handlers.cards.summary_card import summary_reply
 from handlers.manifest import load_manifest
 from handlers.reply import Reply
@@ -32,6 +37,25 @@ from tests.handlers.builders import TODAY
 
 LANGS: tuple[Lang, ...] = ("en", "sv")
 FORBIDDEN_RAW = ("<@all>", "<b>", "[x](http", "*Bold*", "<script>", "`code`", "\u202e")
+
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+def data_status_sample(*, stale: bool) -> DataStatus:
+    """Two sources, one failing, one with a hostile name (names are shown as data)."""
+    ok = NOW - timedelta(hours=3)
+    rows = tuple(
+        SourceState(name, kind, NOW, ok, error, "unavailable" if error else None,
+                    NOW if error else None, 4 if error else 0, 9 if error else 0, NOW)
+        for name, kind, error in (
+            (SNAPSHOT, "export,wholesale", "https://x.example/e.csv: HTTP 500"),
+            ("https://x.example/<@all>.csv", "export", "https://x.example/<@all>.csv: HTTP 500"),
+            ("wholesale (webexapis.com)", "wholesale", None),
+        )
+    )  # fmt: skip
+    fresh = Freshness(ok, "mixed", stale, ok)
+    return DataStatus(fresh, rows, "Europe/Stockholm", timedelta(minutes=60))
 
 
 def all_replies() -> dict[str, Reply]:
@@ -54,9 +78,22 @@ def all_replies() -> dict[str, Reply]:
             builders.customer(subscriptions=60, services=20), TODAY, lang
         )
         replies[f"pick-{lang}"] = pick_reply(builders.page(40), "<@all>", lang)
+        # the data's age under the biggest cards, and the sources reply (issue 9)
+        stale = data_status_sample(stale=True)
+        replies[f"list-dated-{lang}"] = with_data_lines(
+            list_reply(builders.page(95), query, 0, lang), stale, NOW, lang
+        )
+        replies[f"detail-dated-{lang}"] = with_data_lines(
+            replies[f"detail-many-{lang}"], stale, NOW, lang
+        )
+        replies[f"sources-{lang}"] = sources_reply(stale, NOW, lang)
+        replies[f"sources-none-{lang}"] = sources_reply(None, NOW, lang)
         replies[f"filter-{lang}"] = filter_reply(lang)
         replies[f"filter-prefilled-{lang}"] = filter_reply(
             lang, Query(provisioning={"failed"}, subscription={"active", "suspended"})
+        )
+        replies[f"filter-from-question-{lang}"] = filter_reply(
+            lang, Query(expiring_within_days=30, kind="trial", name="Acme *Bold*")
         )
         replies[f"summary-{lang}"] = summary_reply(builders.summary(), lang)
         replies[f"summary-empty-{lang}"] = summary_reply(builders.summary(0), lang)

@@ -38,3 +38,13 @@ def test_plural_forms_and_numbers() -> None:
     assert number(100_000, "sv") == "100\u00a0000"
     assert join_or(["A", "B", "C"], "en") == "A, B or C"
     assert join_or(["A", "B"], "sv") == "A eller B"
+
+
+def test_swedish_page_line_counts_customers_in_the_plural() -> None:
+    assert "kunder 1–5 av 5" in t("list_page", "sv", page=1, pages=1, first=1, last=5, total=5)
+    assert "customers 1–5 of 5" in t("list_page", "en", page=1, pages=1, first=1, last=5, total=5)
+    assert "kund 1–1 av 1" in t("list_page", "sv", page=1, pages=1, first=1, last=1, total=1)
+
+
+def test_swedish_state_is_a_state_not_a_mode() -> None:
+    assert t("fact_state", "sv") == "Tillstånd"  # "Läge" reads as a mode or a position

@@ -126,6 +126,21 @@ def test_set_language_answers_in_the_new_language(store: Store) -> None:
     assert reply.markdown.startswith("Från och med nu svarar jag på svenska")
 
 
+def test_language_auto_hands_the_space_back_to_each_questions_language(store: Store) -> None:
+    reply = handle(SetLanguage(lang="auto"), store=store, lang="sv")
+    assert reply.language == "auto"
+    assert "Från och med nu svarar jag på det språk frågan ställs på" in reply.markdown
+    assert "in the language it is asked in" in reply.markdown
+
+
+def test_a_language_not_spoken_is_answered_in_both_that_are(store: Store) -> None:
+    reply = handle(SetLanguage(lang=None), store=store, lang="en")
+    assert reply.language is None  # the space's language stays as it was
+    assert "I speak English and Swedish" in reply.markdown
+    assert "Jag talar svenska och engelska" in reply.markdown
+    assert "didn't understand" not in reply.markdown
+
+
 def test_unknown_escapes_what_was_typed(store: Store) -> None:
     reply = handle(
         Unknown(text="<@all> *hi*", suggestions=("summary", "filter")),

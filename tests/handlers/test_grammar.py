@@ -200,6 +200,10 @@ CASES: list[tuple[str, Command, str]] = [
     ("språk engelska", SetLanguage(lang="en"), "sv"),
     ("språk svenska", SetLanguage(lang="sv"), "sv"),
     ("byt språk till engelska", SetLanguage(lang="en"), "sv"),
+    ("language auto", SetLanguage(lang="auto"), "en"),
+    ("språk auto", SetLanguage(lang="auto"), "sv"),
+    ("language de", SetLanguage(lang=None), "en"),
+    ("språk franska", SetLanguage(lang=None), "sv"),
     # proactive posts (their phrases in detail: tests/handlers/test_schedule.py)
     ("alerts on", Alerts(), "en"),
     ("aviseringar på", Alerts(), "sv"),

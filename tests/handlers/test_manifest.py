@@ -21,7 +21,9 @@ from handlers.manifest import (
     Manifest,
     ManifestError,
     load_manifest,
+    packaged_path,
     schema_text,
+    write_packaged,
     write_schema,
 )
 from handlers.registry import ids
@@ -125,12 +127,11 @@ def test_the_manifest_validates_against_its_schema() -> None:
         (
             lambda data: data["commands"][1].update(id="exports"),
             "manifest.json: commands.1.id: 'exports' is no command (expected one of"
-            " help, language, summary, filter, export, customer, alerts, subscribe,"
-            " subscriptions, unsubscribe, send_now, timezone, list)",
+            f" {', '.join(ids())})",
         ),
         (
             lambda data: data["commands"].append(data["commands"][0]),
-            "manifest.json: commands: 'list' is listed twice (entries 0 and 13)",
+            f"manifest.json: commands: 'list' is listed twice (entries 0 and {len(ids())})",
         ),
         (
             lambda data: data["commands"][5]["examples"]["en"].append("summary"),
@@ -192,3 +193,16 @@ def test_unreadable_and_malformed_files_are_clear(tmp_path: Path) -> None:
     missing.write_bytes(b'{"name": "\xff"}')
     with pytest.raises(ManifestError, match=r"^manifest.json: not UTF-8"):
         load_manifest(missing)
+
+
+def test_the_packaged_copy_is_the_repositorys_manifest() -> None:
+    """The bot reads ``handlers/data/manifest.json`` (a wheel ships only packages)."""
+    assert packaged_path().read_bytes() == MANIFEST_PATH.read_bytes(), (
+        "handlers/data/manifest.json differs from manifest.json: run `python -m handlers.manifest`"
+    )
+
+
+def test_refreshing_the_packaged_copy_copies_it_exactly(tmp_path: Path) -> None:
+    source = tmp_path / "manifest.json"
+    source.write_bytes(MANIFEST_PATH.read_bytes())
+    assert write_packaged(source).read_bytes() == MANIFEST_PATH.read_bytes()

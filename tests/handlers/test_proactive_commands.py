@@ -8,15 +8,20 @@ or the submission path, exactly as the worker does.
 from __future__ import annotations
 
 from datetime import time
+from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from core.proactive import AlertRule, Digest, DigestQuestion, ProactiveStore, Schedule
 from core.query import Query
-from core.sample import SAMPLE_TODAY
-from core.statuses import Lang, ProvisioningStatus
+from core.sample import SAMPLE_TODAY, bundled_sample_path
+from core.sample_changes import changed_sample
+from core.snapshot import read_snapshot
+from core.statuses import Lang, ProvisioningStatus, SubscriptionStatus
 from core.store.store import Store
+from handlers.cards.common import escape_markdown
 from handlers.cards.subscriptions_card import MAX_ITEMS
 from handlers.context import Context
 from handlers.grammar import parse
@@ -291,3 +296,31 @@ def test_without_a_space_the_commands_say_where_they_work(customers: Store) -> N
         parsed = parse(text, today=SAMPLE_TODAY)
         reply = handle(parsed.command, context(customers, "en", SAMPLE_TODAY))  # type: ignore[arg-type]
         assert reply.markdown.startswith("Digests and alerts belong to a Webex space"), text
+
+
+def test_an_alert_card_pages_through_its_batch_for_the_clicking_space(tmp_path: Path) -> None:
+    """A real batch: the next day's sample imported after the baseline; the card's
+    buttons name the batch, the submission reads it again for the space that clicks."""
+    store = Store.open(f"sqlite:///{tmp_path / 'batch.db'}")
+    try:
+        store.import_snapshot(read_snapshot(bundled_sample_path()), today=SAMPLE_TODAY, source="t")
+        proactive = ProactiveStore(store.engine)
+        proactive.create_schema()
+        watching, deaf = seeded_space(proactive), seeded_space(proactive)
+        proactive.set_alerts(deaf, Query(subscription={SubscriptionStatus.ACTIVE}), created_by="t")
+        text, names = changed_sample()
+        store.import_snapshot(
+            read_snapshot(BytesIO(text.encode())), today=SAMPLE_TODAY, source="next day"
+        )
+        last = store.last_import()
+        assert last is not None
+        page = {"statusbot": 1, "action": "alert", "batch": f"import-{last['id']}", "page": 0}
+        reply = click(page, store, proactive, watching)
+        assert reply.card is not None
+        assert reply.markdown.startswith(f"**{len(names)} customers changed status**")
+        for name in names:
+            assert escape_markdown(name) in reply.markdown
+        nothing = click(page, store, proactive, deaf)  # its rule watches none of these
+        assert nothing.card is None and "no longer kept" in nothing.markdown
+    finally:
+        store.close()

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.query import Query
+from handlers.commands.filter import ShowFilter
 from handlers.commands.list import ListCustomers
 from handlers.registry import handle
 from handlers.submissions import handle_submission, parse_submission
@@ -38,6 +39,41 @@ def test_filter_apply_is_the_same_query_as_typed() -> None:
     assert store.queries[0][0] == query
     typed = handle(ListCustomers(query=query), context(builders.FakeStore(total=30), "sv"))
     assert reply == typed
+
+
+def _apply_as_webex_sends_it(card: dict[str, Any], **changed: str) -> dict[str, Any]:
+    """The Apply button's data with every input's current value merged in (as Webex does)."""
+    values = {item["id"]: item.get("value", "") for item in card["body"] if "id" in item}
+    return card["actions"][0]["data"] | values | changed
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        Query(expiring_within_days=30),
+        Query(expiring_by="2027-03-31", kind="paid"),
+        Query(name="Acme", subscription={"suspended"}),
+        Query(needing_attention=True, provisioning={"failed"}),
+    ],
+)
+def test_filter_opens_on_its_question_and_apply_lists_it(question: Query) -> None:
+    opened = handle(ShowFilter(query=question), context(builders.FakeStore(), "en"))
+    assert opened.card is not None
+    store = builders.FakeStore(total=3)
+    handle_submission(_apply_as_webex_sends_it(opened.card), context(store, "en"))
+    assert store.queries[0][0] == question
+
+
+def test_filter_toggle_off_filters_all_customers() -> None:
+    opened = handle(
+        ShowFilter(query=Query(expiring_within_days=30)), context(builders.FakeStore(), "sv")
+    )
+    assert opened.card is not None
+    assert "Går ut inom 30 dagar" in opened.markdown
+    store = builders.FakeStore(total=3)
+    inputs = _apply_as_webex_sends_it(opened.card, keep_question="false", subscription="active")
+    handle_submission(inputs, context(store, "sv"))
+    assert store.queries[0][0] == Query(subscription={"active"})
 
 
 def test_list_payload_round_trips_from_a_card() -> None:

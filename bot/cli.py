@@ -103,6 +103,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, help="web processes (default 2)")
     run.set_defaults(handler=_run)
 
+    scheduler = verbs.add_parser(
+        "scheduler", help="the one scheduler: alerts, digests, day change, sync"
+    )
+    scheduler.set_defaults(handler=_scheduler)
+
     doctor = verbs.add_parser("doctor", help="check settings, token, webhooks and store")
     doctor.set_defaults(handler=_doctor)
 
@@ -246,6 +251,12 @@ def _run(args: argparse.Namespace) -> int:
         from bot.run import run
 
         return run(settings, port=args.port, host=args.host, workers=args.workers)
+
+
+def _scheduler(_args: argparse.Namespace) -> int:
+    from bot.scheduler.process import run_scheduler
+
+    return run_scheduler()
 
 
 def _doctor(_args: argparse.Namespace) -> int:

@@ -35,6 +35,7 @@ from bot.followed_lang import FollowedLanguages
 from bot.inbox import Inbox, InboxEvent
 from bot.metrics import Metrics
 from bot.retraction import Retractor
+from bot.space_events import SPACE_EVENTS, handle_space_event
 from bot.webex import WebexClient, WebexError, fit_text
 from bot.webex_models import BotIdentity
 from core.proactive.store import ProactiveStore
@@ -116,6 +117,12 @@ class Responder:
             return self._card_submission(event)
         if kind == ("memberships", "created"):
             return self._joined(event)
+        if kind in SPACE_EVENTS and self.proactive is not None:
+            outcome = handle_space_event(
+                *kind, event.data, bot_id=self.identity.id, proactive=self.proactive
+            )
+            self.inbox.finish(event.id, outcome)
+            return outcome
         self.inbox.finish(event.id, "ignored")
         return "ignored"
 

@@ -16,7 +16,6 @@ from bot.inbox import Inbox
 from bot.scheduler.alerts import AlertRunner
 from bot.scheduler.digests import DigestRunner
 from bot.scheduler.election import leadership_for
-from bot.scheduler.placeholder_replies import alert_reply, digest_reply
 from bot.scheduler.posting import ProactivePoster
 from bot.scheduler.runtime import Jobs, Scheduler
 from bot.settings import SCHEDULER_NEEDS, Settings
@@ -26,6 +25,8 @@ from core.proactive.models import Clock, utc_now
 from core.proactive.store import ProactiveStore
 from core.statuses import Lang
 from core.store import Store
+from handlers.cards.alert_card import alert_reply
+from handlers.cards.digest_card import digest_reply
 
 #: Posting threads. Webex paces a bot with 429s whatever the thread count; a few
 #: threads keep posts flowing while some wait out a Retry-After, and alerts have

@@ -37,7 +37,7 @@ from core.proactive.ledger import Ledger
 from core.proactive.models import Clock, Digest, DigestEntry
 from core.proactive.store import ProactiveStore
 from core.statuses import Lang
-from handlers.commands import CustomerStore
+from handlers.context import CustomerStore
 from handlers.reply import Reply
 
 log = logging.getLogger("statusbot.scheduler")

@@ -16,7 +16,6 @@ from webexpythonsdk import WebexAPI
 from bot.access import AccessPolicy
 from bot.scheduler.alerts import AlertRunner
 from bot.scheduler.digests import DigestRunner
-from bot.scheduler.placeholder_replies import alert_reply, digest_reply
 from bot.scheduler.posting import ProactivePoster
 from bot.scheduler.runtime import Jobs
 from bot.webex import RetryPolicy, WebexClient
@@ -24,6 +23,8 @@ from core.proactive.ledger import Ledger
 from core.proactive.store import ProactiveStore
 from core.store import Store
 from emulator.server import EmulatorConfig, ServerHandle, run_in_thread
+from handlers.cards.alert_card import alert_reply
+from handlers.cards.digest_card import digest_reply
 from tests.core.builders import TODAY
 
 BOT_TOKEN = "BOT_TOKEN_SCHEDULER"

@@ -46,7 +46,7 @@ def test_one_card_per_space_per_batch_filtered_by_each_rule(rig: Rig) -> None:
     assert "3 customers changed status" in a_card["markdown"]
     assert all(name in a_card["markdown"] for name in ("Acme", "Beta", "Golf"))
     [b_card] = rig.posts(failed)
-    assert "1 customers changed status" in b_card["markdown"] and "Beta" in b_card["markdown"]
+    assert "1 customer changed status" in b_card["markdown"] and "Beta" in b_card["markdown"]
     assert "Acme" not in b_card["markdown"]
     assert rig.posts(quiet) == []
     assert rig.alerts.tick() == {}  # the batch is done
@@ -92,7 +92,7 @@ def test_the_day_change_produces_transitions_that_alert(rig: Rig) -> None:
     results = rig.alerts.tick()
     assert list(results.values()) == ["sent"]
     [card] = rig.posts(room)
-    assert "Acme" in card["markdown"] and "expiring_30" in card["markdown"]
+    assert "Acme" in card["markdown"] and "Expiring within 30 days" in card["markdown"]
 
 
 def test_an_outsider_joining_withholds_the_next_alert(rig: Rig) -> None:

@@ -22,6 +22,7 @@ from webexpythonsdk import WebexAPI
 
 from bot.local import BotServer, serve_in_thread
 from bot.logs import configure_logging
+from bot.scheduler.build import Built, build_scheduler
 from bot.service import build_service
 from bot.settings import Settings
 from bot.webhooks import reconcile_webhooks
@@ -40,12 +41,18 @@ class Demo:
     emulator: ServerHandle
     bot: BotServer
     database: Path
+    scheduler: Built
+    scheduler_thread: threading.Thread
+    stopping: threading.Event
 
     @property
     def playground_url(self) -> str:
         return self.emulator.url + "/"
 
     def stop(self) -> None:
+        self.stopping.set()
+        self.scheduler_thread.join(timeout=20)
+        self.scheduler.close()
         self.bot.stop()
         self.emulator.stop()
 
@@ -79,6 +86,13 @@ def start_demo(*, port: int = 9000, host: str = "127.0.0.1", data_dir: Path | No
         reconcile_webhooks(
             bot.service.webex, bot.service.manifest, target_url=bot.webhook_url, secret=secret
         )
+        # the one scheduler, beside the bot: alerts and digests arrive in the playground
+        scheduler = build_scheduler(settings)
+        stopping = threading.Event()
+        scheduler_thread = threading.Thread(
+            target=scheduler.scheduler.serve, args=(stopping,), name="statusbot-scheduler"
+        )
+        scheduler_thread.start()
     except BaseException:
         emulator.stop()
         raise
@@ -88,7 +102,7 @@ def start_demo(*, port: int = 9000, host: str = "127.0.0.1", data_dir: Path | No
     room = alice.rooms.create(title="Statusbot demo")
     alice.memberships.create(roomId=room.id, personEmail=DEMO_USERS[1][0])
     alice.memberships.create(roomId=room.id, personEmail=BOT_EMAIL)
-    return Demo(emulator, bot, database)
+    return Demo(emulator, bot, database, scheduler, scheduler_thread, stopping)
 
 
 def run_demo(

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bot.inbox import Inbox
+from bot.retraction import DataPosts
 from bot.scheduler.alerts import AlertRunner
 from bot.scheduler.digests import DigestRunner
 from bot.scheduler.election import leadership_for
@@ -80,7 +81,12 @@ def build_scheduler(
         chosen = inbox.space_language(room_id)
         return "sv" if chosen == "sv" else "en" if chosen == "en" else default
 
-    poster = ProactivePoster(ledger, webex, settings.access_policy(), identity.id, language)
+    data_posts = DataPosts.open(
+        inbox.engine, clock=clock, window=timedelta(days=settings.retract_window_days)
+    )
+    poster = ProactivePoster(
+        ledger, webex, settings.access_policy(), identity.id, language, data_posts.record
+    )
     day: Callable[[], date] = today or (lambda: settings.today_date(clock))
     digest_pool = ThreadPoolExecutor(DIGEST_THREADS, thread_name_prefix="statusbot-digest")
     alert_pool = ThreadPoolExecutor(ALERT_THREADS, thread_name_prefix="statusbot-alert")

@@ -55,6 +55,8 @@ class ProactivePoster:
     policy: AccessPolicy
     bot_id: str
     language: Callable[[str], Lang]  # the space's language
+    #: bot.retraction.DataPosts.record: data-bearing posts, taken back if an outsider joins
+    record_data: Callable[[str, str], None] | None = None
 
     def post(self, outgoing: Outgoing) -> Result:
         if not self.ledger.claim_post(outgoing.key, outgoing.room_id, outgoing.kind):
@@ -91,6 +93,8 @@ class ProactivePoster:
             return "nothing"
         message_id = self.webex.send(outgoing.room_id, reply, retry_ambiguous=False)
         self.ledger.finish_post(outgoing.key, "sent", message_id=message_id)
+        if self.record_data is not None:
+            self.record_data(outgoing.room_id, message_id)
         return "sent"
 
     def space_allowed(self, room_id: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import subprocess
 import sys
 import threading
 from types import FrameType
@@ -43,3 +44,32 @@ def run_scheduler(stop: threading.Event | None = None) -> int:
         built.close()
     log.info("scheduler stopped")
     return EXIT_OK
+
+
+def spawn_scheduler() -> subprocess.Popen[bytes]:
+    """``statusbot scheduler`` as a child process with this process's settings (what
+    ``statusbot run`` starts beside gunicorn: a process of its own, never a web worker)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "scheduler"], preexec_fn=_die_with_parent
+    )
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM when ``statusbot run`` dies, even by SIGKILL, so no
+    orphaned scheduler keeps the lock (elsewhere this is a no-op)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def stop_scheduler(process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout)

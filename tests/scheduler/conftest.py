@@ -63,6 +63,7 @@ class Rig:
     alerts: AlertRunner
     jobs: Jobs
     today: list[date]
+    data: list[tuple[str, str]]
 
     def user(self, token: str) -> WebexAPI:
         return WebexAPI(access_token=token, base_url=self.emulator.api_url)
@@ -92,8 +93,14 @@ def rig(database_url: str) -> Iterator[Rig]:
     proactive.create_schema()
     ledger = Ledger(customers.engine, clock=clock)
     webex = WebexClient(BOT_TOKEN, emulator.api_url, retry=RetryPolicy(attempts=3, base_delay=0.01))
+    data: list[tuple[str, str]] = []  # what bot.retraction would take back
     poster = ProactivePoster(
-        ledger, webex, AccessPolicy.from_entries(["@example.com"]), webex.me().id, lambda _: "en"
+        ledger,
+        webex,
+        AccessPolicy.from_entries(["@example.com"]),
+        webex.me().id,
+        lambda _: "en",
+        lambda room, message: data.append((room, message)),
     )
     today = [TODAY]
     day = lambda: today[0]  # noqa: E731
@@ -118,7 +125,7 @@ def rig(database_url: str) -> Iterator[Rig]:
     )
     jobs = Jobs(customers, digests, alerts, day, clock, "Europe/Stockholm")
     try:
-        yield Rig(emulator, customers, proactive, ledger, clock, digests, alerts, jobs, today)
+        yield Rig(emulator, customers, proactive, ledger, clock, digests, alerts, jobs, today, data)
     finally:
         customers.close()
         emulator.stop()

@@ -132,3 +132,5 @@ def test_an_outsider_joining_withholds_the_next_digest(rig: Rig) -> None:
     digest = rig.proactive.digest(room, 1)
     assert digest is not None and digest.last_outcome == "withheld"
     assert [post["state"] for post in rig.ledger.posts(room)] == ["sent", "withheld"]
+    # the digest carried data, the refusal did not: only the first is for retraction
+    assert rig.data == [(room, first["id"])]

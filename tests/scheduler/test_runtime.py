@@ -102,3 +102,17 @@ def test_statusbot_scheduler_refuses_in_one_line(tmp_path: Path) -> None:
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "already running" in lines[0] and "only one" in lines[0], lines
+
+
+def test_the_demo_runs_the_one_scheduler(tmp_path: Path) -> None:
+    from bot.demo import start_demo
+
+    demo = start_demo(port=0, data_dir=tmp_path)
+    try:
+        wait_for(demo.scheduler.scheduler.leading.is_set)
+        # its jobs are in the demo's database, where a second scheduler would find the lock
+        with pytest.raises(SchedulerRefused):
+            SqliteLeadership(create_engine(f"sqlite:///{demo.database}")).acquire(threading.Event())
+    finally:
+        demo.stop()
+    assert not demo.scheduler_thread.is_alive()

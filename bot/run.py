@@ -33,7 +33,6 @@ from prometheus_client import multiprocess
 from bot.app import create_app
 from bot.inbox import Inbox
 from bot.logs import configure_logging
-from bot.scheduler.process import spawn_scheduler, stop_scheduler
 from bot.service import Bot, build_service
 from bot.settings import RUN_NEEDS, Settings
 from bot.webex import WebexClient, WebexError
@@ -126,11 +125,5 @@ def run(
         "loglevel": "info",
         "preload_app": False,
     }
-    # the one scheduler beside the web workers, as its own process (never in a worker):
-    # on PostgreSQL several `statusbot run` hosts each start one and one of them leads
-    scheduler = spawn_scheduler()
-    try:
-        _Gunicorn(settings, options).run()
-    finally:
-        stop_scheduler(scheduler)
+    _Gunicorn(settings, options).run()
     return 0

@@ -22,8 +22,9 @@ from concurrent.futures import Executor, wait
 from datetime import date, timedelta
 
 from bot.scheduler.posting import Outgoing, ProactivePoster, Result
+from core.clock import Clock
 from core.proactive.ledger import BatchHeader, Ledger
-from core.proactive.models import AlertEntry, Clock, StatusChange
+from core.proactive.models import AlertEntry, StatusChange
 from core.proactive.store import ProactiveStore
 from core.proactive.watch import watches
 from handlers.reply import Reply

@@ -21,8 +21,8 @@ from bot.scheduler.posting import ProactivePoster
 from bot.scheduler.runtime import Jobs, Scheduler
 from bot.settings import SCHEDULER_NEEDS, Settings
 from bot.webex import RetryPolicy, WebexClient
+from core.clock import Clock, utc_now
 from core.proactive.ledger import Ledger
-from core.proactive.models import Clock, utc_now
 from core.proactive.store import ProactiveStore
 from core.statuses import Lang
 from core.store import Store

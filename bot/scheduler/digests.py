@@ -33,8 +33,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.scheduler.posting import Outgoing, ProactivePoster, Result
+from core.clock import Clock
 from core.proactive.ledger import Ledger
-from core.proactive.models import Clock, Digest, DigestEntry
+from core.proactive.models import Digest, DigestEntry
 from core.proactive.store import ProactiveStore
 from core.statuses import Lang
 from handlers.context import CustomerStore

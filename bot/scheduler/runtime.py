@@ -31,8 +31,8 @@ from bot.scheduler.alerts import AlertRunner
 from bot.scheduler.digests import DigestRunner
 from bot.scheduler.election import Leadership
 from bot.scheduler.jobs import JOB_TABLE, ensure_jobs, register
+from core.clock import Clock
 from core.proactive.day_change import record_day_change
-from core.proactive.models import Clock
 from core.store import Store
 
 log = logging.getLogger("statusbot.scheduler")

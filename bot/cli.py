@@ -63,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     output.add_argument("--json", action="store_true", help="print every match as JSON")
     output.add_argument("--card", action="store_true", help="print the Adaptive Card JSON")
     ask.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="where an export's CSV goes (default: its own name in the current folder)",
+    )
+    ask.add_argument(
         "--sample",
         action="store_true",
         help="answer from the bundled sample customers (in memory), not the database",
@@ -157,9 +163,17 @@ def _ask(args: argparse.Namespace) -> int:
     if args.card:
         print(json.dumps(reply.card, ensure_ascii=False, indent=2))
     else:
-        print(reply.markdown)
+        # a terminal shows plain text: the markdown's escapes would show as backslashes
+        print(reply.text)
         if reply.file is not None:
-            print(f"\n[{reply.file.filename}: {len(reply.file.data)} bytes]")
+            from bot.ask_output import save
+
+            try:
+                saved = save(reply.file, args.output, Path.cwd())
+            except OSError as error:
+                print(f"statusbot: cannot write the file: {error}", file=sys.stderr)
+                return EXIT_BAD_INPUT
+            print(f"\nWrote {saved} ({len(reply.file.data):,} bytes).")
     return EXIT_OK
 
 

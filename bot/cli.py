@@ -12,9 +12,10 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.cli_args import day
 from bot.settings import Settings, SettingsError, load_settings
 from bot.webex_check import WebexUnavailable
 from core.snapshot import SnapshotInvalid, read_snapshot
@@ -57,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ask = verbs.add_parser("ask", help="answer one command as the bot would")
     ask.add_argument("text", help='what a person would type, e.g. "show expiring in 30 days"')
-    ask.add_argument("--today", type=date.fromisoformat, help="answer as of this date (YYYY-MM-DD)")
+    ask.add_argument("--today", type=day, help="answer as of this date (YYYY-MM-DD)")
     ask.add_argument("--lang", choices=("en", "sv"), help="reply language (default: the text's)")
     output = ask.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print every match as JSON")
@@ -77,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 
     load = verbs.add_parser("import", help="load a CSV/JSON snapshot of the customers")
     load.add_argument("file", type=Path)
-    load.add_argument("--today", type=date.fromisoformat, help="classify as of this date")
+    load.add_argument("--today", type=day, help="classify as of this date")
     load.add_argument("--columns", type=Path, help="a column mapping file (TOML) for the headings")
     load.set_defaults(handler=_import)
 
@@ -89,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     sample = verbs.add_parser("sample", help="deterministic sample customers as CSV")
     sample.add_argument("--customers", type=int, default=60)
     sample.add_argument("--seed", type=int, default=7)
-    sample.add_argument("--today", type=date.fromisoformat, help="dates relative to this day")
+    sample.add_argument("--today", type=day, help="dates relative to this day")
     sample.add_argument("--format", choices=("csv", "json"), default="csv")
     sample.set_defaults(handler=_sample)
 

@@ -97,6 +97,9 @@ def _parser() -> argparse.ArgumentParser:
     demo = verbs.add_parser("demo", help="the whole thing on this machine, no account needed")
     demo.add_argument("--port", type=int, default=9000, help="the emulator's port (default 9000)")
     demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument(
+        "--bot-port", type=int, default=0, help="the bot's own webhook port (default: any free one)"
+    )
     demo.set_defaults(handler=_demo)
 
     run = verbs.add_parser("run", help="serve the bot against Webex (gunicorn)")
@@ -251,7 +254,7 @@ def _sample(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
-    return run_demo(port=args.port, host=args.host)
+    return run_demo(port=args.port, host=args.host, bot_port=args.bot_port)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -12,9 +12,10 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.cli_args import day
 from bot.settings import Settings, SettingsError, load_settings
 from bot.webex_check import WebexUnavailable
 from core.snapshot import SnapshotInvalid, read_snapshot
@@ -57,11 +58,17 @@ def _parser() -> argparse.ArgumentParser:
 
     ask = verbs.add_parser("ask", help="answer one command as the bot would")
     ask.add_argument("text", help='what a person would type, e.g. "show expiring in 30 days"')
-    ask.add_argument("--today", type=date.fromisoformat, help="answer as of this date (YYYY-MM-DD)")
+    ask.add_argument("--today", type=day, help="answer as of this date (YYYY-MM-DD)")
     ask.add_argument("--lang", choices=("en", "sv"), help="reply language (default: the text's)")
     output = ask.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print every match as JSON")
     output.add_argument("--card", action="store_true", help="print the Adaptive Card JSON")
+    ask.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="where an export's CSV goes (default: its own name in the current folder)",
+    )
     ask.add_argument(
         "--sample",
         action="store_true",
@@ -71,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 
     load = verbs.add_parser("import", help="load a CSV/JSON snapshot of the customers")
     load.add_argument("file", type=Path)
-    load.add_argument("--today", type=date.fromisoformat, help="classify as of this date")
+    load.add_argument("--today", type=day, help="classify as of this date")
     load.add_argument("--columns", type=Path, help="a column mapping file (TOML) for the headings")
     load.set_defaults(handler=_import)
 
@@ -83,13 +90,16 @@ def _parser() -> argparse.ArgumentParser:
     sample = verbs.add_parser("sample", help="deterministic sample customers as CSV")
     sample.add_argument("--customers", type=int, default=60)
     sample.add_argument("--seed", type=int, default=7)
-    sample.add_argument("--today", type=date.fromisoformat, help="dates relative to this day")
+    sample.add_argument("--today", type=day, help="dates relative to this day")
     sample.add_argument("--format", choices=("csv", "json"), default="csv")
     sample.set_defaults(handler=_sample)
 
     demo = verbs.add_parser("demo", help="the whole thing on this machine, no account needed")
     demo.add_argument("--port", type=int, default=9000, help="the emulator's port (default 9000)")
     demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument(
+        "--bot-port", type=int, default=0, help="the bot's own webhook port (default: any free one)"
+    )
     demo.set_defaults(handler=_demo)
 
     run = verbs.add_parser("run", help="serve the bot against Webex (gunicorn)")
@@ -102,6 +112,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--workers", type=int, help="web processes (default 2)")
     run.set_defaults(handler=_run)
+
+    scheduler = verbs.add_parser(
+        "scheduler", help="the one scheduler: alerts, digests, day change, sync"
+    )
+    scheduler.set_defaults(handler=_scheduler)
 
     doctor = verbs.add_parser("doctor", help="check settings, token, webhooks and store")
     doctor.set_defaults(handler=_doctor)
@@ -152,9 +167,17 @@ def _ask(args: argparse.Namespace) -> int:
     if args.card:
         print(json.dumps(reply.card, ensure_ascii=False, indent=2))
     else:
-        print(reply.markdown)
+        # a terminal shows plain text: the markdown's escapes would show as backslashes
+        print(reply.text)
         if reply.file is not None:
-            print(f"\n[{reply.file.filename}: {len(reply.file.data)} bytes]")
+            from bot.ask_output import save
+
+            try:
+                saved = save(reply.file, args.output, Path.cwd())
+            except OSError as error:
+                print(f"statusbot: cannot write the file: {error}", file=sys.stderr)
+                return EXIT_BAD_INPUT
+            print(f"\nWrote {saved} ({len(reply.file.data):,} bytes).")
     return EXIT_OK
 
 
@@ -231,7 +254,7 @@ def _sample(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
-    return run_demo(port=args.port, host=args.host)
+    return run_demo(port=args.port, host=args.host, bot_port=args.bot_port)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -246,6 +269,12 @@ def _run(args: argparse.Namespace) -> int:
         from bot.run import run
 
         return run(settings, port=args.port, host=args.host, workers=args.workers)
+
+
+def _scheduler(_args: argparse.Namespace) -> int:
+    from bot.scheduler.process import run_scheduler
+
+    return run_scheduler()
 
 
 def _doctor(_args: argparse.Namespace) -> int:

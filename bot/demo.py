@@ -4,13 +4,16 @@ It starts the Webex emulator (with its browser playground), loads the bundled
 sample customers into a SQLite file, starts the bot against the emulator with
 a fixed date (so the sample's statuses are what they were made to be), has a
 demo user create a space with the bot, and prints the playground URL. Ctrl-C
-stops everything.
+stops everything and removes the temporary folder it made for the database (a
+folder passed as ``data_dir`` is the caller's and stays). The bot's own port is
+any free one unless ``bot_port`` says which (e.g. to reach it through a tunnel).
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+import shutil
 import signal
 import tempfile
 import threading
@@ -22,6 +25,7 @@ from webexpythonsdk import WebexAPI
 
 from bot.local import BotServer, serve_in_thread
 from bot.logs import configure_logging
+from bot.scheduler.build import Built, build_scheduler
 from bot.service import build_service
 from bot.settings import Settings
 from bot.webhooks import reconcile_webhooks
@@ -40,25 +44,44 @@ class Demo:
     emulator: ServerHandle
     bot: BotServer
     database: Path
+    scheduler: Built
+    scheduler_thread: threading.Thread
+    stopping: threading.Event
+    #: the temporary folder the demo made for itself, removed on stop (None: the caller's)
+    owned_folder: Path | None = None
 
     @property
     def playground_url(self) -> str:
         return self.emulator.url + "/"
 
     def stop(self) -> None:
+        self.stopping.set()
+        self.scheduler_thread.join(timeout=20)
+        self.scheduler.close()
         self.bot.stop()
         self.emulator.stop()
+        if self.owned_folder is not None:
+            shutil.rmtree(self.owned_folder, ignore_errors=True)
 
 
-def start_demo(*, port: int = 9000, host: str = "127.0.0.1", data_dir: Path | None = None) -> Demo:
+def start_demo(
+    *,
+    port: int = 9000,
+    host: str = "127.0.0.1",
+    data_dir: Path | None = None,
+    bot_port: int = 0,
+) -> Demo:
     """Everything up and the demo space made; the caller stops it."""
-    folder = data_dir or Path(tempfile.mkdtemp(prefix="statusbot-demo-"))
-    database = folder / "statusbot-demo.sqlite3"
     emulator = run_in_thread(
         EmulatorConfig(bot_token=BOT_TOKEN, bot_email=BOT_EMAIL, users=DEMO_USERS),
         host=host,
         port=port,
     )
+    if data_dir is None:
+        owned = folder = Path(tempfile.mkdtemp(prefix="statusbot-demo-"))
+    else:
+        owned, folder = None, data_dir
+    database = folder / "statusbot-demo.sqlite3"
     try:
         store = Store.open(f"sqlite:///{database}")
         store.import_snapshot(
@@ -75,12 +98,21 @@ def start_demo(*, port: int = 9000, host: str = "127.0.0.1", data_dir: Path | No
             allowed=("@example.com",),
             today=SAMPLE_TODAY,
         )
-        bot = serve_in_thread(build_service(settings, poll_seconds=0.2), host=host)
+        bot = serve_in_thread(build_service(settings, poll_seconds=0.2), host=host, port=bot_port)
         reconcile_webhooks(
             bot.service.webex, bot.service.manifest, target_url=bot.webhook_url, secret=secret
         )
+        # the one scheduler, beside the bot: alerts and digests arrive in the playground
+        scheduler = build_scheduler(settings)
+        stopping = threading.Event()
+        scheduler_thread = threading.Thread(
+            target=scheduler.scheduler.serve, args=(stopping,), name="statusbot-scheduler"
+        )
+        scheduler_thread.start()
     except BaseException:
         emulator.stop()
+        if owned is not None:
+            shutil.rmtree(owned, ignore_errors=True)
         raise
     alice = WebexAPI(
         access_token=DEMO_USERS[0][1], base_url=emulator.api_url, wait_on_rate_limit=False
@@ -88,17 +120,21 @@ def start_demo(*, port: int = 9000, host: str = "127.0.0.1", data_dir: Path | No
     room = alice.rooms.create(title="Statusbot demo")
     alice.memberships.create(roomId=room.id, personEmail=DEMO_USERS[1][0])
     alice.memberships.create(roomId=room.id, personEmail=BOT_EMAIL)
-    return Demo(emulator, bot, database)
+    return Demo(emulator, bot, database, scheduler, scheduler_thread, stopping, owned)
 
 
 def run_demo(
-    *, port: int = 9000, host: str = "127.0.0.1", wait: Callable[[], None] | None = None
+    *,
+    port: int = 9000,
+    host: str = "127.0.0.1",
+    bot_port: int = 0,
+    wait: Callable[[], None] | None = None,
 ) -> int:
     from emulator.playground import ensure_renderer
 
     configure_logging("text", logging.WARNING)
     renderer = ensure_renderer(quiet=True)
-    demo = start_demo(port=port, host=host)
+    demo = start_demo(port=port, host=host, bot_port=bot_port)
     print(
         "\n".join(
             [

@@ -54,6 +54,10 @@ class _Data(BaseModel):
     personEmail: Annotated[str, StringConstraints(max_length=320)] | None = None
     personOrgId: _Id | None = None  # a member who joined (bot.retraction judges them)
     messageId: _Id | None = None
+    # a migrated space's earlier id (bot.space_events reads whichever Webex sends)
+    previousRoomId: _Id | None = None
+    oldRoomId: _Id | None = None
+    previousId: _Id | None = None
     created: Annotated[str, StringConstraints(max_length=40)] | None = None
 
 

@@ -39,6 +39,7 @@ from bot.followed_lang import FollowedLanguages
 from bot.metrics import Metrics
 from bot.outgoing import MaybePosted, NotPosted, Posted, Withheld, fingerprint, post
 from bot.retraction import Retractor
+from bot.space_events import SPACE_EVENTS, handle_space_event
 from bot.webex import WebexClient, WebexError
 from bot.webex_models import BotIdentity
 from core.proactive.store import ProactiveStore
@@ -122,6 +123,12 @@ class Responder:
             return self._card_submission(claim, attempt)
         if kind == ("memberships", "created"):
             return self._joined(claim, attempt)
+        if kind in SPACE_EVENTS and self.proactive is not None:
+            outcome = handle_space_event(
+                *kind, event.data, bot_id=self.identity.id, proactive=self.proactive
+            )
+            claim.finish(outcome)
+            return outcome
         claim.finish("ignored")
         return "ignored"
 

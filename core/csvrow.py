@@ -94,7 +94,7 @@ def _validate(column: str, raw: str | None) -> tuple[bool, Any]:
     if raw is None or raw == "":
         if column in _DEFAULTS:
             return True, _DEFAULTS[column]
-        return False, "Field required"
+        return False, "empty, but required"
     try:
         return True, _ADAPTERS[column].validate_python(raw)
     except ValidationError as error:
@@ -102,8 +102,12 @@ def _validate(column: str, raw: str | None) -> tuple[bool, Any]:
 
 
 def reason_of(message: str) -> str:
-    """A pydantic message as a person reads it."""
-    return message.removeprefix("Value error, ")
+    """A pydantic message as a person reads it, in the style of the import's own
+    reasons (lower case, no "Value error" prefix, "missing" for a field left out)."""
+    message = message.removeprefix("Value error, ")
+    if message == "Field required":
+        return "missing, but required"
+    return message[:1].lower() + message[1:] if message[1:2].islower() else message
 
 
 def _show(value: date | None) -> str:

@@ -12,9 +12,10 @@ from core.statuses import ProvisioningStatus, SubscriptionStatus
 class CustomerRow(NamedTuple):
     """One customer in a list: its most important statuses and soonest end date.
 
-    ``soonest_end_date`` is the earliest end date, today or later, of the
-    customer's subscriptions that are not suspended (None when they are all
-    evergreen, suspended or ended); ``days_left`` counts to it. A named tuple:
+    ``soonest_end_date`` is the earliest end date of the subscriptions whose
+    status the row shows (``subscription_status``), so the two read true
+    together: a trial expired's past end (``days_left`` < 0), None for
+    suspended or evergreen; ``days_left`` counts to it. A named tuple:
     a list can hold 100,000 of them, and they are made in a tight loop.
     """
 

@@ -157,7 +157,9 @@ def read_csv(stream: IO[str], collector: _Collector, columns: ColumnMapping | No
                 parsed.end_date,
             ),
         )
-        collector.add_service(parsed.subscription_id, parsed.service, parsed.provisioning_status)
+        collector.add_service(
+            line, parsed.subscription_id, parsed.service, parsed.provisioning_status
+        )
 
 
 def _records(
@@ -219,7 +221,7 @@ def _add_json_customer(collector: _Collector, line: int, index: int, item: Any) 
         )
         collector.add_subscription(line, subscription.id, values)
         for service in subscription.services:
-            collector.add_service(subscription.id, service.name, service.provisioning_status)
+            collector.add_service(line, subscription.id, service.name, service.provisioning_status)
 
 
 def read_snapshot(

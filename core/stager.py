@@ -42,6 +42,16 @@ UPDATE customers SET subscription_count = n.count FROM (SELECT customer_id, coun
     FROM subscriptions GROUP BY customer_id) AS n WHERE n.customer_id = customers.id;
 """
 
+#: A service listed twice for one subscription (a row pasted twice): counting it
+#: twice would report more services than there are, so the later row is refused.
+_REPEATED_SERVICES = """
+SELECT seq, line, subscription_id, name, first FROM (
+    SELECT seq, line, subscription_id, name, row_number() OVER same AS n,
+        first_value(line) OVER same AS first
+    FROM services WINDOW same AS (PARTITION BY subscription_id, name ORDER BY seq))
+WHERE n > 1 ORDER BY seq LIMIT ?
+"""
+
 
 class Stager:
     """Appends validated rows to a Snapshot in batches; finds the disagreements.
@@ -81,8 +91,10 @@ class Stager:
             self._subscriptions.append(_subscription_row(*run))
         self._subscription_run = (said, [line])
 
-    def add_service(self, subscription_id: str, name: str, status: ProvisioningStatus) -> None:
-        self._services.append((subscription_id, name, status.value))
+    def add_service(
+        self, line: int, subscription_id: str, name: str, status: ProvisioningStatus
+    ) -> None:
+        self._services.append((subscription_id, name, status.value, line))
         run = self._run
         if run is not None and run[0] == subscription_id:
             run[1] = min(run[1], status.rank)
@@ -106,7 +118,7 @@ class Stager:
         )
         db.executemany("INSERT INTO provisioning_rows VALUES (?, ?)", self._provisioning)
         db.executemany(
-            "INSERT INTO services (subscription_id, name, status) VALUES (?, ?, ?)",
+            "INSERT INTO services (subscription_id, name, status, line) VALUES (?, ?, ?, ?)",
             self._services,
         )
         for rows in (self._customers, self._subscriptions, self._provisioning, self._services):
@@ -153,6 +165,15 @@ class Stager:
                     for each in _expand(line, more):
                         problems.append((each, seq, field, after or "", reason))
                     break
+        # a row whose subscription already disagrees is named once, for that
+        flagged = {problem[0] for problem in problems}
+        for seq, line, subscription_id, name, first in db.execute(_REPEATED_SERVICES, (limit,)):
+            if line in flagged:
+                continue
+            reason = (
+                f"already on line {first} for subscription {subscription_id!r} (a repeated row)"
+            )
+            problems.append((line, seq, "service", name, reason))
         problems.sort(key=lambda problem: (problem[0], problem[1]))
         return [(line, column, value, reason) for line, _, column, value, reason in problems][
             :limit

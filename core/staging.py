@@ -42,7 +42,8 @@ CREATE TABLE subscription_rows (seq INTEGER PRIMARY KEY, line INT, more TEXT, id
     customer_id TEXT,
     kind TEXT, state TEXT, start_date TEXT, end_date TEXT);
 CREATE TABLE provisioning_rows (subscription_id TEXT, rank INT);
-CREATE TABLE services (seq INTEGER PRIMARY KEY, subscription_id TEXT, name TEXT, status TEXT);
+CREATE TABLE services (seq INTEGER PRIMARY KEY, subscription_id TEXT, name TEXT, status TEXT,
+    line INT);
 """
 _PROVISIONING_BY_RANK = {status.rank: status for status in ProvisioningStatus}
 

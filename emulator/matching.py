@@ -9,7 +9,7 @@ from emulator.events import Event
 from emulator.models import Person, Webhook, email_key
 
 RESOURCES = ("messages", "attachmentActions", "memberships", "rooms", "all")
-EVENTS = ("created", "updated", "deleted", "all")
+EVENTS = ("created", "updated", "deleted", "migrated", "all")
 FILTER_KEYS: dict[str, frozenset[str]] = {
     "messages": frozenset(
         {

@@ -5,6 +5,8 @@ Every function here expects ``ctx.store.lock`` to be held by the caller.
 
 from __future__ import annotations
 
+import dataclasses
+
 from emulator import ids
 from emulator.context import EmulatorContext
 from emulator.events import Event
@@ -150,3 +152,33 @@ def direct_room(ctx: EmulatorContext, sender: Person, recipient: Person) -> Room
 def update_room_title(ctx: EmulatorContext, room: Room, title: str, actor: Person) -> None:
     room.title = title
     _room_event(ctx, "updated", room, actor)
+
+
+def migrate_room(ctx: EmulatorContext, room_id: str, actor: Person) -> Room:
+    """Webex moving a space to another geography: the same space under a new id.
+    Members and messages follow; ``rooms``/``migrated`` names both ids (the
+    previous one in ``previousRoomId``)."""
+    store = ctx.store
+    old = store.rooms.pop(room_id)
+    new = dataclasses.replace(old, id=ids.new_id(ids.ROOM), seq=store.next_seq())
+    store.rooms[new.id] = new
+    for membership in store.room_memberships(room_id):
+        membership.room_id = new.id
+    for message in store.messages.values():
+        if message.room_id == room_id:
+            message.room_id = new.id
+    record = {**new.to_json(), "previousRoomId": room_id}
+    ctx.publish(
+        Event(
+            resource="rooms",
+            event="migrated",
+            actor_id=actor.id,
+            room_id=new.id,
+            room_type=new.type,
+            data=record,
+            record=record,
+            audience=store.member_ids(new.id),
+            created=store.now(),
+        )
+    )
+    return new

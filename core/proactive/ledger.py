@@ -15,6 +15,7 @@ recording time, so a batch that commits after a newer one is still found.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -80,6 +81,17 @@ class Ledger:
                     error=error[:2000] if error else None,
                 )
             )
+
+    def taken_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of ``keys`` were taken already (one query per thousand)."""
+        taken: set[str] = set()
+        with self.engine.connect() as connection:
+            for start in range(0, len(keys), 1000):
+                chunk = keys[start : start + 1000]
+                taken.update(
+                    connection.execute(select(posts.c.key).where(posts.c.key.in_(chunk))).scalars()
+                )
+        return taken
 
     def posts(self, room_id: str | None = None) -> list[dict[str, Any]]:
         """Every post (of one space), oldest first: for tests and operators."""

@@ -136,6 +136,7 @@ class DigestEntry:
     item_id: int
     digest: Digest
     zone: str
+    created_at: datetime  # a digest made after its time today waits for the next run
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,9 @@ class ProactiveStore:
                 .first()
             )
             zone = self._zone(connection, room_id)
-        return DigestEntry(row.id, self._digest(row, zone), zone) if row else None
+        if row is None:
+            return None
+        return DigestEntry(row.id, self._digest(row, zone), zone, aware(row.created_at))
 
     def digest_by_id(self, item_id: int) -> DigestEntry | None:
         with self.engine.connect() as connection:
@@ -152,7 +154,7 @@ class ProactiveStore:
             if row is None:
                 return None
             zone = self._zone(connection, row.room_id)
-        return DigestEntry(row.id, self._digest(row, zone), zone)
+        return DigestEntry(row.id, self._digest(row, zone), zone, aware(row.created_at))
 
     def all_digests(self) -> list[DigestEntry]:
         """Every digest of every space (the scheduler keeps its jobs in step with these)."""
@@ -166,7 +168,7 @@ class ProactiveStore:
         with self.engine.connect() as connection:
             rows = connection.execute(statement).mappings().all()
         return [
-            DigestEntry(row.id, self._digest(row, zone), zone)
+            DigestEntry(row.id, self._digest(row, zone), zone, aware(row.created_at))
             for row in rows
             for zone in [row.zone or self.default_zone]
         ]

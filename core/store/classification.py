@@ -3,7 +3,8 @@
 A subscription's status depends on the date, so it cannot be stored once. It is
 worked out in SQL (``sql.status_rank``) once per day and snapshot, into
 ``subscriptions.status_rank`` and the customers' list columns (their most
-important statuses and soonest end date), with the summary counts of that day;
+important statuses and the end date of the subscription behind the status shown),
+with the summary counts of that day;
 ``classification`` records which day and import that was. Every question then
 reads indexed columns.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from core.query import NEEDING_ATTENTION
@@ -64,6 +65,7 @@ def classify(connection: Connection, today: date) -> None:
         )
         .where(C.pk == per_customer.c.customer_pk)
     )
+    connection.execute(update(customers).values(soonest_end_date=_shown_end()))
     distinct_customers = func.count(S.customer_pk.distinct())
     summary = {
         "total": connection.execute(select(func.count()).select_from(customers)).scalar_one(),
@@ -89,6 +91,25 @@ def classify(connection: Connection, today: date) -> None:
             id=1, today=today, import_id=import_id, summary=json.dumps(summary)
         )
     )
+
+
+def _shown_end() -> ColumnElement[date]:
+    """The list row's date: the soonest end of the subscriptions whose status the
+    row shows, so a row reads true on its own ("Trial expired · Ended 2026-11-02",
+    never another subscription's "921 days left"). A suspended row has no date
+    (its end says nothing about the suspension); a trial expired shows its past end.
+    """
+    suspended = SubscriptionStatus.SUSPENDED.rank
+    shown = (
+        select(func.min(S.end_date))
+        .where(
+            S.customer_pk == C.pk,
+            S.status_rank == C.subscription_rank,
+            S.status_rank != suspended,
+        )
+        .scalar_subquery()
+    )
+    return func.coalesce(shown, NO_END_DATE)
 
 
 def read_summary(connection: Connection) -> Summary:

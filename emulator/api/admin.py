@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request
 
+from emulator import operations
 from emulator.context import EmulatorContext
 from emulator.events import event_json
 
@@ -48,6 +49,17 @@ def admin_blueprint(ctx: EmulatorContext) -> Blueprint:
     def reset() -> Response:
         ctx.reset()
         return jsonify({"reset": True})
+
+    @bp.post("/rooms/<room_id>/migrate")
+    def migrate(room_id: str) -> Response:
+        """Move a space to a new id, as Webex does between geographies."""
+        with store.lock:
+            if room_id not in store.rooms:
+                abort(404)
+            room = store.rooms[room_id]
+            creator = store.people[room.creator_id]
+            new = operations.migrate_room(ctx, room_id, creator)
+        return jsonify({"id": new.id, "previousRoomId": room_id})
 
     @bp.get("/state")
     def state() -> Response:

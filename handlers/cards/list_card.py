@@ -50,9 +50,12 @@ def page_count(total: int) -> int:
 
 
 def ends_text(row: CustomerRow, lang: Lang) -> str | None:
+    """The row's date in words: it belongs to the status shown (a trial expired's past end)."""
     if row.soonest_end_date is None or row.days_left is None:
         return None
     day = row.soonest_end_date.isoformat()
+    if row.days_left < 0:
+        return t("row_ended", lang, date=day)
     if row.days_left == 0:
         return t("row_ends_today", lang, date=day)
     return t("row_ends", lang, date=day, days_left=t("days_left", lang, count=row.days_left))
@@ -78,11 +81,13 @@ def customer_row(
     if row.soonest_end_date is not None and row.days_left is not None:
         color = "warning" if row.subscription_status.needs_attention else None
         day = row.soonest_end_date.isoformat()
-        remaining = (
-            t("row_today", lang)
-            if row.days_left == 0
-            else t("days_left", lang, count=row.days_left)
-        )
+        if row.days_left < 0:  # a trial expired: when it ended
+            remaining = t("days_ago", lang, count=-row.days_left)
+        elif row.days_left == 0:
+            remaining = t("row_today", lang)
+        else:
+            remaining = t("days_left", lang, count=row.days_left)
+        date_key = "row_ended" if row.days_left < 0 else "row_end_date"
         columns.append(
             {
                 "type": "Column",
@@ -90,7 +95,7 @@ def customer_row(
                 "verticalContentAlignment": "center",
                 "items": [
                     text(
-                        t("row_end_date", lang, date=day),
+                        t(date_key, lang, date=day),
                         size="small",
                         isSubtle=True,
                         align="right",

@@ -71,6 +71,7 @@ CATALOGUE: dict[str, Entry] = {
     "row_ends": "Ends {date} · {days_left}",
     "row_ends_today": "Ends today, {date}",
     "row_end_date": "Ends {date}",
+    "row_ended": "Ended {date}",
     "row_today": "Today",
     "days_left": Plural("{count} day left", "{count} days left"),
     "days_ago": Plural("ended {count} day ago", "ended {count} days ago"),

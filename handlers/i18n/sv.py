@@ -71,6 +71,7 @@ CATALOGUE: dict[str, Entry] = {
     "row_ends": "Slutar {date} · {days_left}",
     "row_ends_today": "Slutar i dag, {date}",
     "row_end_date": "Slutar {date}",
+    "row_ended": "Slutade {date}",
     "row_today": "I dag",
     "days_left": Plural("{count} dag kvar", "{count} dagar kvar"),
     "days_ago": Plural("slutade för {count} dag sedan", "slutade för {count} dagar sedan"),

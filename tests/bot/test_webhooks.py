@@ -72,15 +72,15 @@ def test_creates_from_empty_then_a_second_run_changes_nothing(
     assert [change.webhook.name for change in first.created] == [
         spec.name for spec in manifest.webhooks
     ]
-    assert first.changed and str(first).startswith("webhooks: 4 created")
+    assert first.changed and str(first).startswith("webhooks: 5 created")
     hooks = list_webhooks(client)
     assert kinds(hooks) == wanted(manifest)
     assert {(h.target_url, h.status, h.secret) for h in hooks} == {(TARGET, "active", SECRET)}
 
     second = reconcile(client, manifest)
     assert not second.changed
-    assert len(second.kept) == 4 and not second.foreign
-    assert str(second).splitlines()[0] == "webhooks: 4 up to date, nothing changed"
+    assert len(second.kept) == 5 and not second.foreign
+    assert str(second).splitlines()[0] == "webhooks: 5 up to date, nothing changed"
     assert list_webhooks(client) == hooks
 
 
@@ -93,6 +93,7 @@ def test_health_names_what_is_missing_and_is_quiet_when_all_is_well(
         "missing: statusbot card submissions (attachmentActions created)",
         "missing: statusbot added to a space (memberships created)",
         "missing: statusbot removed from a space (memberships deleted)",
+        "missing: statusbot space migrated (rooms migrated)",
     ]
     reconcile(client, manifest)
     assert webhook_health(client, manifest, TARGET, secret=SECRET) == []
@@ -161,7 +162,7 @@ def test_stale_ours_go_foreign_ones_stay_and_a_moved_target_is_repaired(
     assert [(c.webhook.id, c.why) for c in report.updated] == [(moved.id, "target")]
     assert [(c.webhook.id, c.why) for c in report.deleted] == [(stale.id, "not in the manifest")]
     assert [hook.id for hook in report.foreign] == [foreign.id]
-    assert len(report.created) == 3
+    assert len(report.created) == 4
     assert "left alone  other-app messages (messages created) (not ours)" in str(report)
 
     hooks = {hook.id: hook for hook in list_webhooks(client)}

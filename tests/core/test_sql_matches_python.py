@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.classify import customer_status
+from core.classify import customer_status, row_end_date
 from core.models import Customer
 from core.query import Query, customer_matches
 from core.statuses import ProvisioningStatus, SubscriptionKind, SubscriptionStatus
@@ -95,15 +95,10 @@ def test_store_agrees_with_the_python_rules(data: list[Customer], query: Query) 
                 status.subscription_status,
             )
 
-        # the list order: importance, then soonest end date to come, then name
+        # the list order: importance, then the shown status's end date, then name
         def order(customer: Customer) -> tuple[object, ...]:
             status = customer_status(customer, TODAY)
-            ends = [
-                s.end_date
-                for s in customer.subscriptions
-                if s.state.value == "active" and s.end_date is not None and s.end_date >= TODAY
-            ]
-            soonest = min(ends) if ends else date.max
+            soonest = row_end_date(customer, TODAY) or date.max
             return (
                 status.subscription_status.rank,
                 status.provisioning_status.rank,
@@ -114,6 +109,8 @@ def test_store_agrees_with_the_python_rules(data: list[Customer], query: Query) 
 
         expected_order = [c.id for c in sorted((by_id[i] for i in expected), key=order)]
         assert [row.id for row in page.rows] == expected_order
+        for row in page.rows:
+            assert row.soonest_end_date == row_end_date(by_id[row.id], TODAY)
         total, text = store.query_json(query, TODAY)
         assert total == len(expected)
         assert [item["id"] for item in json.loads(text)] == expected_order

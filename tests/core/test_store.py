@@ -60,6 +60,20 @@ def test_list_order_is_importance_then_end_date_then_name(store: Store) -> None:
     assert acme.subscription_count == 2
 
 
+def test_a_rows_date_belongs_to_the_status_it_shows(store: Store) -> None:
+    rows_of = (
+        customer("trial", "Trial", sub("t-1", "trial", left=-3), sub("t-2", left=921)),
+        customer("susp", "Susp", sub("s-1", left=100, state="suspended"), sub("s-2", left=760)),
+        customer("mixed", "Mixed", sub("m-1", left=50), sub("m-2", "trial", left=5)),
+    )
+    store.import_snapshot(snapshot(*rows_of), today=TODAY, source="test")
+    rows = {row.id: row for row in store.query(Query(), TODAY).rows}
+    trial, susp, mixed = rows["trial"], rows["susp"], rows["mixed"]
+    assert trial.subscription_status is S.TRIAL_EXPIRED and trial.days_left == -3
+    assert susp.subscription_status is S.SUSPENDED and susp.soonest_end_date is None
+    assert mixed.subscription_status is S.TRIAL_EXPIRING_30 and mixed.days_left == 5
+
+
 def test_filters_follow_partner_hub_semantics(store: Store) -> None:
     store.import_snapshot(snapshot(*fleet()), today=TODAY, source="test")
     assert ids(store, Query(subscription=frozenset({S.EXPIRING_30}))) == ["echo", "acme"]

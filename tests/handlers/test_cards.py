@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from core.query import Query
+from core.results import CustomerPage
 from core.sources.freshness import DataStatus, Freshness
 from core.sources.state import SNAPSHOT, SourceState
 from core.statuses import Lang, ProvisioningStatus, SubscriptionStatus
@@ -58,6 +59,37 @@ def data_status_sample(*, stale: bool) -> DataStatus:
     return DataStatus(fresh, rows, "Europe/Stockholm", timedelta(minutes=60))
 
 
+def _dated_page() -> CustomerPage:
+    """A trial expired three days ago, and a suspended customer (no date: its end
+    says nothing about the suspension)."""
+    expired = builders.row(
+        1,
+        "Expired",
+        subscription_status=SubscriptionStatus.TRIAL_EXPIRED,
+        soonest_end_date=TODAY - timedelta(days=3),
+        days_left=-3,
+    )
+    suspended = builders.row(
+        2,
+        "Suspended",
+        subscription_status=SubscriptionStatus.SUSPENDED,
+        soonest_end_date=None,
+        days_left=None,
+    )
+    return CustomerPage(total=2, offset=0, rows=(expired, suspended))
+
+
+def test_a_row_dates_the_status_it_shows() -> None:
+    reply = list_reply(_dated_page(), Query(), 0, "en")
+    ended = (TODAY - timedelta(days=3)).isoformat()
+    shown = json.dumps(reply.card, ensure_ascii=False)
+    assert f"Ended {ended}" in shown and "ended 3 days ago" in shown
+    assert "days left" not in shown and "-3" not in shown
+    assert f"Ended {ended}" in reply.markdown
+    sv = list_reply(_dated_page(), Query(), 0, "sv")
+    assert f"Slutade {ended}" in sv.markdown
+
+
 def all_replies() -> dict[str, Reply]:
     """Every card template, for empty, one and many results, in both languages,
     with hostile names."""
@@ -71,6 +103,7 @@ def all_replies() -> dict[str, Reply]:
         )
         combined = Query(provisioning={"failed"}, subscription={"expiring_30", "suspended"})
         replies[f"list-filtered-{lang}"] = list_reply(builders.page(12), combined, 0, lang)
+        replies[f"list-row-dates-{lang}"] = list_reply(_dated_page(), Query(), 0, lang)
         for index, name in enumerate(builders.HOSTILE_NAMES):
             one = builders.customer(name=name, subscriptions=1, services=1)
             replies[f"detail-{index}-{lang}"] = detail_reply(one, TODAY, lang)

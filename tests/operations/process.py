@@ -96,9 +96,14 @@ class StatusbotRun:
         return self.process.pid
 
     def workers(self) -> set[int]:
-        """The gunicorn workers' process ids (the master's children)."""
+        """The gunicorn workers' process ids (the master's children, less the scheduler
+        that ``statusbot run`` starts beside them)."""
         children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
-        return {int(pid) for pid in children.read_text().split()}
+        return {
+            int(pid)
+            for pid in children.read_text().split()
+            if b"scheduler" not in _cmdline(int(pid))
+        }
 
     def stop(self) -> int:
         """SIGTERM, as systemd stops a service; the exit status."""
@@ -123,3 +128,10 @@ class StatusbotRun:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.pid, signal.SIGKILL)
             self.process.wait(timeout=30)
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # it just exited
+        return b""

@@ -1,0 +1,57 @@
+"""``statusbot ask`` through the installed console script: plain text, files written."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+CONSOLE_SCRIPT = Path(sys.executable).parent / "statusbot"
+
+
+def ask(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(CONSOLE_SCRIPT), "ask", "--sample", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def _rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        return list(csv.reader(file))
+
+
+def test_export_writes_the_csv_where_asked_and_says_so(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "all.csv"
+    target.parent.mkdir()
+    answered = ask("export all", "--output", str(target), cwd=tmp_path)
+    assert answered.returncode == 0, answered.stderr
+    assert f"Wrote {target}" in answered.stdout
+    rows = _rows(target)
+    assert rows[0][:2] == ["customer_id", "customer_name"] and len(rows) > 10
+
+
+def test_export_without_output_lands_in_the_current_folder_and_never_overwrites(
+    tmp_path: Path,
+) -> None:
+    first = ask("export all", cwd=tmp_path)
+    second = ask("exportera alla", cwd=tmp_path)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    (plain,) = tmp_path.glob("statusbot-customers-????-??-??.csv")
+    (numbered,) = tmp_path.glob("statusbot-customers-*-2.csv")
+    assert f"Wrote {plain}" in first.stdout
+    assert f"Wrote {numbered}" in second.stdout
+    assert plain.read_bytes() != numbered.read_bytes()  # Swedish status labels
+
+
+def test_the_terminal_gets_plain_text_not_escaped_markdown(tmp_path: Path) -> None:
+    answered = ask("expiring before 2027-02-30", cwd=tmp_path)
+    assert "“expiring before 2027-02-30”" in answered.stdout
+    assert "\\" not in answered.stdout
+    listed = ask("show suspended", cwd=tmp_path)
+    assert listed.returncode == 0
+    assert "\\" not in listed.stdout and "**" not in listed.stdout

@@ -116,7 +116,14 @@ CATALOGUE: dict[str, Entry] = {
         "{count} customer matches “{name}”. Which one?",
         "{count} customers match “{name}”. Which one?",
     ),
-    "pick_more": "Showing the first {shown}. Type more of the name to narrow it down.",
+    "pick_more": (
+        "Showing the first {shown}. Show all to page through them, or type more of the name."
+    ),
+    "pick_more_md": (
+        "Showing the first {shown}. Type “search {name}” to list them all,"
+        " or more of the name to narrow it down."
+    ),
+    "pick_all": "Show all {count}",
     "customer_gone": (
         "That customer is no longer in the data; the latest import may have removed it."
     ),

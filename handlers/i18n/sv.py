@@ -116,7 +116,12 @@ CATALOGUE: dict[str, Entry] = {
         "{count} kund matchar ”{name}”. Vilken menar du?",
         "{count} kunder matchar ”{name}”. Vilken menar du?",
     ),
-    "pick_more": "Visar de {shown} första. Skriv mer av namnet för att begränsa urvalet.",
+    "pick_more": ("Visar de {shown} första. Visa alla för att bläddra, eller skriv mer av namnet."),
+    "pick_more_md": (
+        "Visar de {shown} första. Skriv ”sök {name}” för att lista alla,"
+        " eller mer av namnet för att begränsa urvalet."
+    ),
+    "pick_all": "Visa alla {count}",
     "customer_gone": (
         "Den kunden finns inte längre i datan; den senaste importen kan ha tagit bort den."
     ),

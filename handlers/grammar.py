@@ -37,10 +37,11 @@ Decisions:
   the wrong customer).
 * Horizons: "in N days/weeks/months/years" = N × 1/7/30/365 days, counted from
   today, inclusive ("a month" = 30 days). "before DATE" is exclusive
-  (expiring_by = DATE − 1 day); "by"/"until"/"senast"/"till och med" DATE is
-  inclusive. "this/next week" ends on Sunday (ISO weeks), "this/next month"
-  and "this/next year" on their last day; a horizon always starts today.
-  "expiring" alone means 60 days, "expiring soon" 30.
+  (``expiring_before`` = DATE, kept as typed so the reply says the same date);
+  "by"/"until"/"senast"/"till och med" DATE is inclusive. "this/next week" ends
+  on Sunday (ISO weeks), "this/next month" and "this/next year" on their last
+  day; a horizon always starts today. "expiring" alone means 60 days, "expiring
+  soon" 30.
 * Typed expiry words are a horizon, never a bucket: "Går ut inom 60 dagar"
   (a Partner Hub label) means 0–60 days of both kinds, as status-reference.md
   asks of questions; the bucket itself is reachable by its key ("expiring_60")

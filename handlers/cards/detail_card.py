@@ -50,6 +50,8 @@ def _days_value(end: date, today: date, lang: Lang) -> str:
     left = (end - today).days
     if left < 0:
         return t("days_ago", lang, count=-left)
+    if left == 0:  # as the list row says it
+        return t("row_today", lang)
     return t("value_days", lang, count=left)
 
 

@@ -21,6 +21,24 @@ CATALOGUE: dict[str, Entry] = {
         "{count} customer with a paid subscription expiring within {duration}",
         "{count} customers with paid subscriptions expiring within {duration}",
     ),
+    "list_title_expiring_today": Plural(
+        "{count} customer with a subscription expiring today",
+        "{count} customers with subscriptions expiring today",
+    ),
+    "list_title_trial_expiring_today": Plural(
+        "{count} customer with a trial expiring today",
+        "{count} customers with trials expiring today",
+    ),
+    "list_title_paid_expiring_today": Plural(
+        "{count} customer with a paid subscription expiring today",
+        "{count} customers with paid subscriptions expiring today",
+    ),
+    "list_title_expiring_before": Plural(
+        "{count} customer with a subscription expiring before {date}",
+        "{count} customers with subscriptions expiring before {date}",
+    ),
+    "cond_today": "Expiring today",
+    "cond_before": "Expiring before {date}",
     "list_title_expiring_by": Plural(
         "{count} customer with a subscription expiring by {date}",
         "{count} customers with subscriptions expiring by {date}",

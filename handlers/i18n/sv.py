@@ -21,6 +21,24 @@ CATALOGUE: dict[str, Entry] = {
         "{count} kund med en betald prenumeration som går ut inom {duration}",
         "{count} kunder med betalda prenumerationer som går ut inom {duration}",
     ),
+    "list_title_expiring_today": Plural(
+        "{count} kund med en prenumeration som går ut i dag",
+        "{count} kunder med prenumerationer som går ut i dag",
+    ),
+    "list_title_trial_expiring_today": Plural(
+        "{count} kund med en provperiod som upphör i dag",
+        "{count} kunder med provperioder som upphör i dag",
+    ),
+    "list_title_paid_expiring_today": Plural(
+        "{count} kund med en betald prenumeration som går ut i dag",
+        "{count} kunder med betalda prenumerationer som går ut i dag",
+    ),
+    "list_title_expiring_before": Plural(
+        "{count} kund med en prenumeration som går ut före {date}",
+        "{count} kunder med prenumerationer som går ut före {date}",
+    ),
+    "cond_today": "Går ut i dag",
+    "cond_before": "Går ut före {date}",
     "list_title_expiring_by": Plural(
         "{count} kund med en prenumeration som går ut senast {date}",
         "{count} kunder med prenumerationer som går ut senast {date}",

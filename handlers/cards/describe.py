@@ -18,6 +18,8 @@ from handlers.i18n import join_or
 from handlers.i18n import t as translate
 
 Translate = Callable[..., str]
+#: How a title key names the kind a question is limited to ("list_title_trial_…").
+_KIND_PART = {None: "", SubscriptionKind.TRIAL: "_trial", SubscriptionKind.PAID: "_paid"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +60,13 @@ def describe(query: Query, count: int, lang: Lang, *, markdown: bool = False) ->
         if within == 0:  # "within 0 days" is today, as the rows say
             key += "_today"
         return Description(t(key, lang, count=count, duration=duration))
-    if fields == {"expiring_by"} and query.expiring_by is not None:
-        day = query.expiring_by.isoformat()
-        return Description(t("list_title_expiring_by", lang, count=count, date=day))
-    if fields == {"expiring_before"} and query.expiring_before is not None:
-        day = query.expiring_before.isoformat()  # the date as typed
-        return Description(t("list_title_expiring_before", lang, count=count, date=day))
+    for field, day in (
+        ("expiring_by", query.expiring_by),
+        ("expiring_before", query.expiring_before),
+    ):
+        if day is not None and fields <= {field, "kind"}:  # "before": the date as typed
+            key = f"list_title{_KIND_PART[query.kind]}_{field}"
+            return Description(t(key, lang, count=count, date=day.isoformat()))
     if fields == {"provisioning"} and len(query.provisioning) == 1:
         (status,) = query.provisioning
         return Description(

@@ -39,6 +39,22 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "cond_today": "Expiring today",
     "cond_before": "Expiring before {date}",
+    "list_title_trial_expiring_by": Plural(
+        "{count} customer with a trial ending by {date}",
+        "{count} customers with trials ending by {date}",
+    ),
+    "list_title_paid_expiring_by": Plural(
+        "{count} customer with a paid subscription expiring by {date}",
+        "{count} customers with paid subscriptions expiring by {date}",
+    ),
+    "list_title_trial_expiring_before": Plural(
+        "{count} customer with a trial ending before {date}",
+        "{count} customers with trials ending before {date}",
+    ),
+    "list_title_paid_expiring_before": Plural(
+        "{count} customer with a paid subscription expiring before {date}",
+        "{count} customers with paid subscriptions expiring before {date}",
+    ),
     "list_title_expiring_by": Plural(
         "{count} customer with a subscription expiring by {date}",
         "{count} customers with subscriptions expiring by {date}",

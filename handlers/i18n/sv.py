@@ -39,6 +39,22 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "cond_today": "Går ut i dag",
     "cond_before": "Går ut före {date}",
+    "list_title_trial_expiring_by": Plural(
+        "{count} kund med en provperiod som upphör senast {date}",
+        "{count} kunder med provperioder som upphör senast {date}",
+    ),
+    "list_title_paid_expiring_by": Plural(
+        "{count} kund med en betald prenumeration som går ut senast {date}",
+        "{count} kunder med betalda prenumerationer som går ut senast {date}",
+    ),
+    "list_title_trial_expiring_before": Plural(
+        "{count} kund med en provperiod som upphör före {date}",
+        "{count} kunder med provperioder som upphör före {date}",
+    ),
+    "list_title_paid_expiring_before": Plural(
+        "{count} kund med en betald prenumeration som går ut före {date}",
+        "{count} kunder med betalda prenumerationer som går ut före {date}",
+    ),
     "list_title_expiring_by": Plural(
         "{count} kund med en prenumeration som går ut senast {date}",
         "{count} kunder med prenumerationer som går ut senast {date}",

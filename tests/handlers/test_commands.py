@@ -58,6 +58,8 @@ def store(tmp_path: Path) -> Store:
         ("går ut före 2027-03-31", "sv", "går ut före 2027\\-03\\-31"),
         ("show expiring in 0 days", "en", "expiring today"),
         ("visa går ut inom 0 dagar", "sv", "går ut i dag"),
+        ("which trials end this month", "en", "trials ending by 2026\\-11\\-30"),
+        ("vilka provperioder går ut före 2027-01-01", "sv", "provperiod som upphör före 2027"),
     ],
 )
 def test_a_list_is_headed_as_it_was_asked(store: Store, text: str, lang: str, heading: str) -> None:

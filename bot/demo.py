@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import logging
 import secrets
+import shlex
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -30,6 +32,7 @@ from bot.service import build_service
 from bot.settings import Settings
 from bot.webhooks import reconcile_webhooks
 from core.sample import SAMPLE_TODAY, bundled_sample_path
+from core.sample_changes import changed_sample
 from core.snapshot import read_snapshot
 from core.store import Store
 from emulator.server import EmulatorConfig, ServerHandle, run_in_thread
@@ -64,6 +67,21 @@ class Demo:
             shutil.rmtree(self.owned_folder, ignore_errors=True)
 
 
+def next_day_path(database: Path) -> Path:
+    """Where the demo leaves the sample's next day (a few customers fail to provision)."""
+    return database.with_name("statusbot-demo-next-day.csv")
+
+
+def next_day_command(database: Path, program: str = "statusbot") -> str:
+    """The line a user pastes into a second terminal to import the next day, so the
+    demo space gets an alert; ``statusbot import`` in its own process, as in production."""
+    return (
+        f"STATUSBOT_DATABASE_URL={shlex.quote(f'sqlite:///{database}')}"
+        f" STATUSBOT_TODAY={SAMPLE_TODAY.isoformat()}"
+        f" {program} import {shlex.quote(str(next_day_path(database)))}"
+    )
+
+
 def start_demo(
     *,
     port: int = 9000,
@@ -88,6 +106,7 @@ def start_demo(
             read_snapshot(bundled_sample_path()), today=SAMPLE_TODAY, source="bundled sample"
         )
         store.close()
+        next_day_path(database).write_text(changed_sample()[0], encoding="utf-8")
         secret = secrets.token_hex(16)
         settings = Settings(
             WEBEX_ACCESS_TOKEN=BOT_TOKEN,
@@ -142,6 +161,10 @@ def run_demo(
                 f"  Playground:   {demo.playground_url}",
                 "  Act as alice@example.com, open “Statusbot demo” or a 1:1 with Statusbot,",
                 "  and type “show expiring in 30 days”, “summary” or “visa avbrutna”.",
+                "  Alerts:       type “alerts on”, then paste this into another terminal:",
+                f"    {next_day_command(demo.database, _program())}",
+                "  Digests:      type “subscribe daily 08:00 needing attention”, then “send N now”",
+                "                (N: the number its reply gives).",
                 f"  Customers:    the bundled sample, as of {SAMPLE_TODAY.isoformat()}",
                 f"  Database:     {demo.database}",
                 f"  Bot webhook:  {demo.bot.webhook_url}",
@@ -161,6 +184,12 @@ def run_demo(
         demo.stop()
         print("Statusbot demo stopped.")
     return 0
+
+
+def _program() -> str:
+    """How this process was started, so the printed import line runs the same install."""
+    started = Path(sys.argv[0])
+    return shlex.quote(str(started)) if started.name == "statusbot" else "statusbot"
 
 
 def _wait_for_interrupt() -> None:

@@ -8,7 +8,9 @@ AND-ed on that same subscription. ``needing_attention`` is the named filter
 ATTENTION_SUBSCRIPTION), AND-ed with the rest. ``name`` is matched on the
 customer: case-insensitive, anywhere in the name, or the exact customer id.
 
-A horizon (``expiring_within_days`` / ``expiring_by``) is a date range, not a
+A horizon (``expiring_within_days`` / ``expiring_by`` / ``expiring_before``,
+the last exclusive: the date as typed in "before 2027-03-31", kept so the reply
+can say the same date) is a date range, not a
 bucket: a subscription that is not suspended and whose last day lies between
 today and the horizon, both inclusive (so "expiring in 60 days" covers both
 the 30 and the 60 buckets, and evergreen or already ended subscriptions never
@@ -45,6 +47,7 @@ class Query(BaseModel):
     subscription: frozenset[SubscriptionStatus] = frozenset()
     expiring_within_days: Annotated[int, Field(ge=0, le=MAX_HORIZON_DAYS)] | None = None
     expiring_by: date | None = None
+    expiring_before: Annotated[date, Field(gt=date.min)] | None = None
     kind: SubscriptionKind | None = None
     name: (
         Annotated[
@@ -61,6 +64,8 @@ class Query(BaseModel):
             ends.append(today + timedelta(days=self.expiring_within_days))
         if self.expiring_by is not None:
             ends.append(self.expiring_by)
+        if self.expiring_before is not None:
+            ends.append(self.expiring_before - timedelta(days=1))
         return min(ends) if ends else None
 
 

@@ -16,6 +16,9 @@ Decisions:
   invisible format characters are dropped (ZWJ/ZWNJ kept, scripts need them);
   lone surrogates become U+FFFD; runs of spaces collapse to one; ``?!.,:;``
   (and ``¿¡…``) are trimmed at both ends. Any case.
+* Emoji at either end ("show expiring in 30 days 🎉") are decoration, as
+  "please" and "!" are: text no rule reads is tried again without them. Only
+  then, so a name keeps its emoji ("customer Acme 🚀" looks for "Acme 🚀").
 * Mentions: every ``bot_names`` entry (optionally with ``@``) is removed where
   it stands as a separate word at the start or the end, repeatedly ("@Statusbot,
   help" and "help @Statusbot"). Not in the middle: "customer Statusbot AB"
@@ -34,10 +37,11 @@ Decisions:
   the wrong customer).
 * Horizons: "in N days/weeks/months/years" = N × 1/7/30/365 days, counted from
   today, inclusive ("a month" = 30 days). "before DATE" is exclusive
-  (expiring_by = DATE − 1 day); "by"/"until"/"senast"/"till och med" DATE is
-  inclusive. "this/next week" ends on Sunday (ISO weeks), "this/next month"
-  and "this/next year" on their last day; a horizon always starts today.
-  "expiring" alone means 60 days, "expiring soon" 30.
+  (``expiring_before`` = DATE, kept as typed so the reply says the same date);
+  "by"/"until"/"senast"/"till och med" DATE is inclusive. "this/next week" ends
+  on Sunday (ISO weeks), "this/next month" and "this/next year" on their last
+  day; a horizon always starts today. "expiring" alone means 60 days, "expiring
+  soon" 30.
 * Typed expiry words are a horizon, never a bucket: "Går ut inom 60 dagar"
   (a Partner Hub label) means 0–60 days of both kinds, as status-reference.md
   asks of questions; the bucket itself is reachable by its key ("expiring_60")
@@ -90,15 +94,11 @@ def parse(
     if not cleaned:
         return Parsed(command=ShowHelp(), lang=default_lang)
     if len(cleaned) <= MAX_TEXT_LENGTH:
-        for rule in RULES:
-            match = rule.pattern.fullmatch(cleaned)
-            if match is None:
-                continue
-            try:
-                command, words = rule.build(match, today)
-            except (ValueError, OverflowError):  # captures that are no valid command
-                continue
-            return Parsed(command=command, lang=detect_lang(words, default_lang))
+        undecorated = _trim_emoji(cleaned).strip(_TRIM)
+        for candidate in dict.fromkeys((cleaned, undecorated)):
+            parsed = _read(candidate, today, default_lang)
+            if parsed is not None:
+                return parsed
     echo = cleaned[:MAX_ECHO_LENGTH]
     lang = detect_lang(echo, default_lang)
     unknown = Unknown(
@@ -106,6 +106,20 @@ def parse(
         suggestions=suggest(echo, lang),
     )
     return Parsed(command=unknown, lang=lang)
+
+
+def _read(text: str, today: date, default_lang: Lang) -> Parsed | None:
+    """The first rule that reads the whole of ``text`` and validates, or None."""
+    for rule in RULES:
+        match = rule.pattern.fullmatch(text)
+        if match is None:
+            continue
+        try:
+            command, words = rule.build(match, today)
+        except (ValueError, OverflowError):  # captures that are no valid command
+            continue
+        return Parsed(command=command, lang=detect_lang(words, default_lang))
+    return None
 
 
 _TRIM = " ?!.,:;¿¡…"
@@ -132,6 +146,29 @@ def clean(text: str, bot_names: Sequence[str] = ()) -> str:
         if trimmed == text:
             return text
         text = trimmed
+
+
+#: Parts of an emoji that are not symbols themselves: variation selectors, the
+#: joiner of sequences, the keycap, skin tones, tag characters (flags).
+_EMOJI_PARTS = frozenset("\ufe0e\ufe0f\u200d\u20e3") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
+
+
+def _is_emoji_part(char: str) -> bool:
+    return (
+        (unicodedata.category(char) == "So" and char != "\ufffd")
+        or char in _EMOJI_PARTS
+        or 0xE0020 <= ord(char) <= 0xE007F
+    )
+
+
+def _trim_emoji(text: str) -> str:
+    """``text`` without emoji (symbols and their joiners) and spaces at either end."""
+    start, end = 0, len(text)
+    while start < end and (_is_emoji_part(text[start]) or text[start].isspace()):
+        start += 1
+    while end > start and (_is_emoji_part(text[end - 1]) or text[end - 1].isspace()):
+        end -= 1
+    return text[start:end]
 
 
 @lru_cache(maxsize=32)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from core.query import Query
 from core.statuses import ProvisioningStatus as Prov
@@ -28,6 +28,7 @@ from handlers.grammar_time import (
     BY_DATE,
     BY_PERIOD,
     WITHIN,
+    is_exclusive,
     last_day_by_date,
     last_day_of_period,
     within_days,
@@ -48,6 +49,7 @@ class Draft:
     kind: Kind | None = None
     within_days: int | None = None
     by: date | None = None
+    before: date | None = None  # "before D": D itself, as typed
     expiring: bool = False
     needing_attention: bool = False
     name: str | None = None
@@ -66,19 +68,24 @@ class Draft:
         self.within_days = days
 
     def set_by(self, last_day: date) -> None:
-        if self.by is not None:
+        if self.by is not None or self.before is not None:
             raise ValueError("two horizon dates")
         self.by = last_day
 
+    def set_before(self, first_day_not_covered: date) -> None:
+        self.set_by(first_day_not_covered - timedelta(days=1))  # validates the pair
+        self.by, self.before = None, first_day_not_covered
+
     def to_query(self) -> Query:
         within = self.within_days
-        if self.expiring and within is None and self.by is None:
+        if self.expiring and within is None and self.by is None and self.before is None:
             within = DEFAULT_EXPIRING_DAYS
         return Query(
             provisioning=frozenset(self.provisioning),
             subscription=frozenset(self.subscription),
             expiring_within_days=within,
             expiring_by=self.by,
+            expiring_before=self.before,
             kind=self.kind,
             name=self.name,
             needing_attention=self.needing_attention,
@@ -137,7 +144,11 @@ def _soon(match: re.Match[str], draft: Draft, today: date) -> None:
 
 
 def _by_date(match: re.Match[str], draft: Draft, today: date) -> None:
-    draft.set_by(last_day_by_date(match))
+    last_day = last_day_by_date(match)
+    if is_exclusive(match):  # kept as typed, so the reply heads it with the same date
+        draft.set_before(last_day + timedelta(days=1))
+    else:
+        draft.set_by(last_day)
 
 
 def _by_period(match: re.Match[str], draft: Draft, today: date) -> None:

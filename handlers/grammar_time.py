@@ -66,6 +66,11 @@ _EXCLUSIVE = frozenset({"before", "före", "innan"})
 BY_DATE = rf"(?:(?P<prep>{_DATE_PREPS}) )?(?P<y>[0-9]{{4}})-(?P<m>[0-9]{{1,2}})-(?P<d>[0-9]{{1,2}})"
 
 
+def is_exclusive(match: re.Match[str]) -> bool:
+    """Whether a ``BY_DATE`` match says "before" (the date itself not covered)."""
+    return (match.group("prep") or "").casefold() in _EXCLUSIVE
+
+
 def last_day_by_date(match: re.Match[str]) -> date:
     """The last end date covered; ``ValueError`` for a day that does not exist."""
     last = date(int(match.group("y")), int(match.group("m")), int(match.group("d")))

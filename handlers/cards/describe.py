@@ -18,6 +18,8 @@ from handlers.i18n import join_or
 from handlers.i18n import t as translate
 
 Translate = Callable[..., str]
+#: How a title key names the kind a question is limited to ("list_title_trial_…").
+_KIND_PART = {None: "", SubscriptionKind.TRIAL: "_trial", SubscriptionKind.PAID: "_paid"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +57,16 @@ def describe(query: Query, count: int, lang: Lang, *, markdown: bool = False) ->
             SubscriptionKind.TRIAL: "list_title_trial_expiring",
             SubscriptionKind.PAID: "list_title_paid_expiring",
         }[query.kind]
+        if within == 0:  # "within 0 days" is today, as the rows say
+            key += "_today"
         return Description(t(key, lang, count=count, duration=duration))
-    if fields == {"expiring_by"} and query.expiring_by is not None:
-        day = query.expiring_by.isoformat()
-        return Description(t("list_title_expiring_by", lang, count=count, date=day))
+    for field, day in (
+        ("expiring_by", query.expiring_by),
+        ("expiring_before", query.expiring_before),
+    ):
+        if day is not None and fields <= {field, "kind"}:  # "before": the date as typed
+            key = f"list_title{_KIND_PART[query.kind]}_{field}"
+            return Description(t(key, lang, count=count, date=day.isoformat()))
     if fields == {"provisioning"} and len(query.provisioning) == 1:
         (status,) = query.provisioning
         return Description(
@@ -81,11 +89,15 @@ def conditions(query: Query, lang: Lang, t: Translate = translate) -> tuple[str,
         lines.append(t("cond_provisioning", lang, statuses=_labels(query.provisioning, lang)))
     if query.subscription:
         lines.append(t("cond_subscription", lang, statuses=_labels(query.subscription, lang)))
-    if query.expiring_within_days is not None:
+    if query.expiring_within_days == 0:
+        lines.append(t("cond_today", lang))
+    elif query.expiring_within_days is not None:
         duration = t("duration_days", lang, count=query.expiring_within_days)
         lines.append(t("cond_within", lang, duration=duration))
     if query.expiring_by is not None:
         lines.append(t("cond_by", lang, date=query.expiring_by.isoformat()))
+    if query.expiring_before is not None:
+        lines.append(t("cond_before", lang, date=query.expiring_before.isoformat()))
     if query.kind is SubscriptionKind.TRIAL:
         lines.append(t("cond_trial", lang))
     elif query.kind is SubscriptionKind.PAID:

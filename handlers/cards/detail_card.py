@@ -13,6 +13,7 @@ from datetime import date
 
 from core.classify import status_of
 from core.models import Customer, Subscription
+from core.query import Query
 from core.results import CustomerPage
 from core.statuses import Lang, ProvisioningStatus, SubscriptionKind, SubscriptionState
 from handlers.cards.common import (
@@ -23,6 +24,7 @@ from handlers.cards.common import (
     card_size,
     escape_markdown,
     fit_markdown,
+    list_payload,
     md,
     payload,
     rich,
@@ -48,6 +50,8 @@ def _days_value(end: date, today: date, lang: Lang) -> str:
     left = (end - today).days
     if left < 0:
         return t("days_ago", lang, count=-left)
+    if left == 0:  # as the list row says it
+        return t("row_today", lang)
     return t("value_days", lang, count=left)
 
 
@@ -215,14 +219,21 @@ def _detail_markdown(
 
 
 def pick_reply(page: CustomerPage, name: str, lang: Lang) -> Reply:
-    """Several customers match ``name``: a short list to pick one from."""
+    """Several customers match ``name``: a short list to pick one from. With more
+    than ``PICK_LIMIT``, "Show all" opens them as a list (which pages), and the
+    markdown says what to type for the same."""
     title = t("pick_title", lang, count=page.total, name=shorten(name, 100))
     rows = page.rows[:PICK_LIMIT]
-    more = t("pick_more", lang, shown=len(rows)) if page.total > len(rows) else ""
-    tail = [text(more, size="small", isSubtle=True)] if more else []
-    built = fit_rows([text(title, size="medium", weight="bolder")], rows, tail, [], lang)
+    more = page.total > len(rows)
+    tail = (
+        [text(t("pick_more", lang, shown=len(rows)), size="small", isSubtle=True)] if more else []
+    )
+    everyone = list_payload(Query(name=name))
+    actions = [submit(t("pick_all", lang, count=page.total), everyone)] if more else []
+    built = fit_rows([text(title, size="medium", weight="bolder")], rows, tail, actions, lang)
     lines = [f"**{md('pick_title', lang, count=page.total, name=shorten(name, 100))}**", ""]
     lines += [markdown_row(row, lang) for row in page.rows[:PICK_LIMIT]]
-    hints = ["", more] if more else []  # catalogue text and a number
+    shown = len(rows)
+    hints = ["", md("pick_more_md", lang, shown=shown, name=name)] if more else []
     hints.append(md("md_details_hint", lang))
     return Reply(markdown=fit_markdown(lines, hints, "…"), card=built)

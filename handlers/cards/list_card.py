@@ -43,6 +43,8 @@ from handlers.i18n import t
 from handlers.reply import Reply
 
 PAGE_SIZE = 10
+#: Shown at the end of a row that opens the customer's details.
+CHEVRON = "  ›"
 
 
 def page_count(total: int) -> int:
@@ -72,10 +74,13 @@ def customer_row(
         *status_runs(row.subscription_status, lang),
         spacing="none",
     )
+    name = rich(text_run(shorten(row.name, name_chars), weight="bolder"))
+    if selectable:  # a chevron says the row opens something (1.3 cards show no hover)
+        name["inlines"].append(text_run(CHEVRON, isSubtle=True))
     left: Json = {
         "type": "Column",
         "width": "stretch",
-        "items": [text(shorten(row.name, name_chars), weight="bolder"), statuses],
+        "items": [name, statuses],
     }
     columns = [left]
     if row.soonest_end_date is not None and row.days_left is not None:

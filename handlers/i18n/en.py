@@ -21,6 +21,40 @@ CATALOGUE: dict[str, Entry] = {
         "{count} customer with a paid subscription expiring within {duration}",
         "{count} customers with paid subscriptions expiring within {duration}",
     ),
+    "list_title_expiring_today": Plural(
+        "{count} customer with a subscription expiring today",
+        "{count} customers with subscriptions expiring today",
+    ),
+    "list_title_trial_expiring_today": Plural(
+        "{count} customer with a trial expiring today",
+        "{count} customers with trials expiring today",
+    ),
+    "list_title_paid_expiring_today": Plural(
+        "{count} customer with a paid subscription expiring today",
+        "{count} customers with paid subscriptions expiring today",
+    ),
+    "list_title_expiring_before": Plural(
+        "{count} customer with a subscription expiring before {date}",
+        "{count} customers with subscriptions expiring before {date}",
+    ),
+    "cond_today": "Expiring today",
+    "cond_before": "Expiring before {date}",
+    "list_title_trial_expiring_by": Plural(
+        "{count} customer with a trial ending by {date}",
+        "{count} customers with trials ending by {date}",
+    ),
+    "list_title_paid_expiring_by": Plural(
+        "{count} customer with a paid subscription expiring by {date}",
+        "{count} customers with paid subscriptions expiring by {date}",
+    ),
+    "list_title_trial_expiring_before": Plural(
+        "{count} customer with a trial ending before {date}",
+        "{count} customers with trials ending before {date}",
+    ),
+    "list_title_paid_expiring_before": Plural(
+        "{count} customer with a paid subscription expiring before {date}",
+        "{count} customers with paid subscriptions expiring before {date}",
+    ),
     "list_title_expiring_by": Plural(
         "{count} customer with a subscription expiring by {date}",
         "{count} customers with subscriptions expiring by {date}",
@@ -116,7 +150,14 @@ CATALOGUE: dict[str, Entry] = {
         "{count} customer matches “{name}”. Which one?",
         "{count} customers match “{name}”. Which one?",
     ),
-    "pick_more": "Showing the first {shown}. Type more of the name to narrow it down.",
+    "pick_more": (
+        "Showing the first {shown}. Show all to page through them, or type more of the name."
+    ),
+    "pick_more_md": (
+        "Showing the first {shown}. Type “search {name}” to list them all,"
+        " or more of the name to narrow it down."
+    ),
+    "pick_all": "Show all {count}",
     "customer_gone": (
         "That customer is no longer in the data; the latest import may have removed it."
     ),

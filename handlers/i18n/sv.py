@@ -21,6 +21,40 @@ CATALOGUE: dict[str, Entry] = {
         "{count} kund med en betald prenumeration som går ut inom {duration}",
         "{count} kunder med betalda prenumerationer som går ut inom {duration}",
     ),
+    "list_title_expiring_today": Plural(
+        "{count} kund med en prenumeration som går ut i dag",
+        "{count} kunder med prenumerationer som går ut i dag",
+    ),
+    "list_title_trial_expiring_today": Plural(
+        "{count} kund med en provperiod som upphör i dag",
+        "{count} kunder med provperioder som upphör i dag",
+    ),
+    "list_title_paid_expiring_today": Plural(
+        "{count} kund med en betald prenumeration som går ut i dag",
+        "{count} kunder med betalda prenumerationer som går ut i dag",
+    ),
+    "list_title_expiring_before": Plural(
+        "{count} kund med en prenumeration som går ut före {date}",
+        "{count} kunder med prenumerationer som går ut före {date}",
+    ),
+    "cond_today": "Går ut i dag",
+    "cond_before": "Går ut före {date}",
+    "list_title_trial_expiring_by": Plural(
+        "{count} kund med en provperiod som upphör senast {date}",
+        "{count} kunder med provperioder som upphör senast {date}",
+    ),
+    "list_title_paid_expiring_by": Plural(
+        "{count} kund med en betald prenumeration som går ut senast {date}",
+        "{count} kunder med betalda prenumerationer som går ut senast {date}",
+    ),
+    "list_title_trial_expiring_before": Plural(
+        "{count} kund med en provperiod som upphör före {date}",
+        "{count} kunder med provperioder som upphör före {date}",
+    ),
+    "list_title_paid_expiring_before": Plural(
+        "{count} kund med en betald prenumeration som går ut före {date}",
+        "{count} kunder med betalda prenumerationer som går ut före {date}",
+    ),
     "list_title_expiring_by": Plural(
         "{count} kund med en prenumeration som går ut senast {date}",
         "{count} kunder med prenumerationer som går ut senast {date}",
@@ -116,7 +150,12 @@ CATALOGUE: dict[str, Entry] = {
         "{count} kund matchar ”{name}”. Vilken menar du?",
         "{count} kunder matchar ”{name}”. Vilken menar du?",
     ),
-    "pick_more": "Visar de {shown} första. Skriv mer av namnet för att begränsa urvalet.",
+    "pick_more": ("Visar de {shown} första. Visa alla för att bläddra, eller skriv mer av namnet."),
+    "pick_more_md": (
+        "Visar de {shown} första. Skriv ”sök {name}” för att lista alla,"
+        " eller mer av namnet för att begränsa urvalet."
+    ),
+    "pick_all": "Visa alla {count}",
     "customer_gone": (
         "Den kunden finns inte längre i datan; den senaste importen kan ha tagit bort den."
     ),

@@ -33,6 +33,7 @@ from handlers.cards.sources_card import sources_reply
 from handlers.cards.summary_card import summary_reply
 from handlers.manifest import load_manifest
 from handlers.reply import Reply
+from handlers.submissions import handle_submission
 from tests.handlers import builders
 from tests.handlers.builders import TODAY
 
@@ -258,6 +259,29 @@ def test_detail_card_of_a_huge_customer_says_what_it_left_out() -> None:
     assert "prenumerationer till som inte visas här" in texts
     assert "tjänster till" in texts
     assert card_size(reply.card) <= CARD_BUDGET
+
+
+def test_a_long_pick_list_opens_as_a_list_that_pages() -> None:
+    reply = pick_reply(builders.page(14, name="Globex"), "glo", "sv")
+    assert reply.card is not None
+    (show_all,) = reply.card["actions"]
+    assert show_all["title"] == "Visa alla 14"
+    assert "”sök glo”" in reply.markdown
+    store = builders.FakeStore(total=14)
+    listed = handle_submission(show_all["data"], builders.context(store, "sv"))
+    assert store.queries[0][0] == Query(name="glo")
+    assert "Sida 1 av 2" in listed.markdown
+
+
+def test_clickable_rows_end_in_a_chevron() -> None:
+    reply = list_reply(builders.page(3), Query(), 0, "en")
+    assert reply.card is not None
+    rows = [item for item in reply.card["body"] if "selectAction" in item]
+    assert len(rows) == 3
+    for row in rows:
+        (column_set,) = row["items"]
+        name_line = column_set["columns"][0]["items"][0]
+        assert name_line["inlines"][-1]["text"].strip() == "›"
 
 
 def test_pick_list_offers_each_match() -> None:

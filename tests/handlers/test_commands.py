@@ -21,6 +21,7 @@ from handlers.commands.help import ShowHelp
 from handlers.commands.language import SetLanguage
 from handlers.commands.list import ListCustomers
 from handlers.commands.summary import ShowSummary
+from handlers.grammar import parse
 from handlers.manifest import load_manifest
 from handlers.registry import handle as answer
 from handlers.reply import Reply
@@ -48,6 +49,32 @@ def store(tmp_path: Path) -> Store:
     snapshot = read_snapshot(write_csv(tmp_path / "in.csv", ROWS))
     opened.import_snapshot(snapshot, today=TODAY, source="test")
     return opened
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "heading"),
+    [
+        ("expiring before 2027-03-31", "en", "expiring before 2027\\-03\\-31"),
+        ("går ut före 2027-03-31", "sv", "går ut före 2027\\-03\\-31"),
+        ("show expiring in 0 days", "en", "expiring today"),
+        ("visa går ut inom 0 dagar", "sv", "går ut i dag"),
+        ("which trials end this month", "en", "trials ending by 2026\\-11\\-30"),
+        ("vilka provperioder går ut före 2027-01-01", "sv", "provperiod som upphör före 2027"),
+    ],
+)
+def test_a_list_is_headed_as_it_was_asked(store: Store, text: str, lang: str, heading: str) -> None:
+    reply = handle(parse(text, today=TODAY).command, store=store, lang=lang)
+    assert heading in reply.markdown.split("\n")[0]
+
+
+def test_detail_says_today_as_the_list_does(store: Store) -> None:
+    customer = store.customer("c2")
+    assert customer is not None and customer.subscriptions[0].end_date is not None
+    reply = handle(
+        ShowCustomer(id="c2"), store=store, lang="en", today=customer.subscriptions[0].end_date
+    )
+    assert "(Today)" in reply.markdown and "(Today)" in json.dumps(reply.card)
+    assert "0 days left" not in reply.markdown + json.dumps(reply.card)
 
 
 def test_list_expiring_in_30_days(store: Store) -> None:

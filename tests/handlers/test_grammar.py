@@ -94,10 +94,10 @@ CASES: list[tuple[str, Command, str]] = [
     ("expiring in thirty days", listing(expiring_within_days=30), "en"),
     ("går ut inom trettio dagar", listing(expiring_within_days=30), "sv"),
     ("expiring in 30d", listing(expiring_within_days=30), "en"),
-    ("expiring before 2027-03-31", listing(expiring_by=date(2027, 3, 30)), "en"),
+    ("expiring before 2027-03-31", listing(expiring_before=date(2027, 3, 31)), "en"),
     ("expiring by 2027-03-31", listing(expiring_by=date(2027, 3, 31)), "en"),
     ("går ut senast 2027-03-31", listing(expiring_by=date(2027, 3, 31)), "sv"),
-    ("går ut före 2027-03-31", listing(expiring_by=date(2027, 3, 30)), "sv"),
+    ("går ut före 2027-03-31", listing(expiring_before=date(2027, 3, 31)), "sv"),
     ("expiring this week", listing(expiring_by=date(2026, 11, 29)), "en"),
     ("expiring next week", listing(expiring_by=date(2026, 12, 6)), "en"),
     ("expiring next month", listing(expiring_by=date(2026, 12, 31)), "en"),
@@ -282,6 +282,11 @@ def test_examples(text: str, command: Command, lang: str) -> None:
         "Statusbot show suspended Statusbot",
         "show\u200b suspended\u200f",
         "show\x00suspended",
+        "show suspended 🎉",
+        "show suspended!! 👍🏽",
+        "🙏 show suspended, please 🙂",
+        "show suspended 👨\u200d👩\u200d👧 🇸🇪",
+        "Statusbot show suspended ❤️",
     ],
 )
 def test_mentions_punctuation_case_and_spaces(variant: str) -> None:
@@ -411,6 +416,14 @@ LABELS = [
 def test_every_status_label_is_a_list_filter(label: str, query: Query) -> None:
     for text in (label, f"show {label}", f"visa {label.lower()}"):
         assert parse(text, today=TODAY).command == ListCustomers(query=query), text
+
+
+def test_a_trailing_emoji_is_decoration_not_words() -> None:
+    parsed = parse("show expiring in 30 days 🎉", today=TODAY)
+    assert parsed.command == listing(expiring_within_days=30)
+    assert parse("visa avbrutna tack 😊", today=TODAY).lang == "sv"
+    assert parse("customer Acme 🚀", today=TODAY).command == ShowCustomer(name="Acme 🚀")
+    assert parse("🎉", today=TODAY).command != listing()  # an emoji alone is not a question
 
 
 def test_clean() -> None:

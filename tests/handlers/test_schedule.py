@@ -63,7 +63,7 @@ FAILED = Query(provisioning=frozenset({ProvisioningStatus.FAILED}))
         (
             "daily 08:00 trials expiring before 2027-03-31",
             Schedule("daily", time(8)),
-            DigestQuestion("list", Query(expiring_by=date(2027, 3, 30), kind="trial")),
+            DigestQuestion("list", Query(expiring_before=date(2027, 3, 31), kind="trial")),
         ),
         (
             "DAILY 08:00 SHOW SUSPENDED",

@@ -15,7 +15,13 @@ from core.classify import status_of
 from core.models import Customer, Subscription
 from core.query import Query
 from core.results import CustomerPage
-from core.statuses import Lang, ProvisioningStatus, SubscriptionKind, SubscriptionState
+from core.statuses import (
+    Lang,
+    ProvisioningStatus,
+    SubscriptionKind,
+    SubscriptionState,
+    SubscriptionStatus,
+)
 from handlers.cards.common import (
     CARD_BUDGET,
     ICON,
@@ -136,10 +142,19 @@ def _subscription_block(subscription: Subscription, today: date, lang: Lang) -> 
     return {"type": "Container", "separator": True, "spacing": "medium", "items": items}
 
 
-def _meanings(statuses: set[ProvisioningStatus], lang: Lang) -> list[Json]:
-    """Each provisioning status on the card, once, with what it means."""
+Shown = ProvisioningStatus | SubscriptionStatus
+
+
+def _meaning_order(status: Shown) -> tuple[int, int]:
+    return (isinstance(status, ProvisioningStatus), status.rank)  # subscriptions first
+
+
+def _meanings(statuses: set[Shown], lang: Lang) -> list[Json]:
+    """Each status on the card, subscription and provisioning, once, with what it
+    means (so "Suspended" beside "State: Active", a paid subscription past its end,
+    is explained on the card itself)."""
     items: list[Json] = [text(t("detail_meanings", lang), weight="bolder", size="small")]
-    for status in sorted(statuses, key=lambda status: status.rank):
+    for status in sorted(statuses, key=_meaning_order):
         items.append(
             rich(
                 *status_runs(status, lang),
@@ -170,10 +185,11 @@ def detail_reply(customer: Customer, today: date, lang: Lang) -> Reply:
     ]
     actions = [submit(t("action_summary", lang), payload("summary"))]
     body = list(head)
-    seen: set[ProvisioningStatus] = set()
+    seen: set[Shown] = set()
     for subscription in subscriptions:
         block = _subscription_block(subscription, today, lang)
         statuses = seen | {s.provisioning_status for s in subscription.services}
+        statuses.add(status_of(subscription, today))
         candidate = card([*body, block, *_meanings(statuses, lang)], actions, lang=lang)
         if card_size(candidate) > CARD_BUDGET - _RESERVE:
             break
@@ -202,7 +218,7 @@ def _detail_markdown(
         lines.append("")
         lines.append(
             f"**{escape_markdown(_heading(subscription, lang))}** — "
-            f"{ICON[status_color(status)]} {status.label(lang)}"
+            f"{ICON[status_color(status)]} {status.label(lang)}: {status.meaning(lang)}"
         )
         lines.append(facts)  # catalogue text and dates only
         for service in subscription.services[:MAX_SERVICES_SHOWN]:

@@ -131,7 +131,7 @@ CATALOGUE: dict[str, Entry] = {
     "fact_start": "Start date",
     "fact_end": "End date",
     "fact_end_days": "{date} ({days})",
-    "detail_meanings": "What the provisioning statuses mean",
+    "detail_meanings": "What the statuses mean",
     "fact_status": "Subscription status",
     "fact_provisioning": "Provisioning status",
     "state_active": "Active",

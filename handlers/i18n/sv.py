@@ -129,7 +129,7 @@ CATALOGUE: dict[str, Entry] = {
     "fact_start": "Startdatum",
     "fact_end": "Slutdatum",
     "fact_end_days": "{date} ({days})",
-    "detail_meanings": "Vad tillhandahållandestatusarna betyder",
+    "detail_meanings": "Vad statusarna betyder",
     "fact_status": "Prenumerationsstatus",
     "fact_provisioning": "Tillhandahållandestatus",
     "state_active": "Aktiv",

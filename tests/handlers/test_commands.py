@@ -77,6 +77,14 @@ def test_detail_says_today_as_the_list_does(store: Store) -> None:
     assert "0 days left" not in reply.markdown + json.dumps(reply.card)
 
 
+def test_detail_explains_subscription_statuses_too(store: Store) -> None:
+    reply = handle(ShowCustomer(id="c4"), store=store, lang="en")  # a suspended subscription
+    meaning = SubscriptionStatus.SUSPENDED.meaning("en")
+    assert meaning in reply.markdown and meaning in json.dumps(reply.card)
+    sv = handle(ShowCustomer(id="c4"), store=store, lang="sv")
+    assert SubscriptionStatus.SUSPENDED.meaning("sv") in json.dumps(sv.card, ensure_ascii=False)
+
+
 def test_list_expiring_in_30_days(store: Store) -> None:
     reply = handle(ListCustomers(query=Query(expiring_within_days=30)), store=store, lang="en")
     assert reply.markdown.startswith("**2 customers with subscriptions expiring within 30 days**")

@@ -44,11 +44,18 @@ UPDATE customers SET subscription_count = n.count FROM (SELECT customer_id, coun
 
 #: A service listed twice for one subscription (a row pasted twice): counting it
 #: twice would report more services than there are, so the later row is refused.
+#: Found by grouping first (cheap: a tenth of a second per 250,000 rows), and only
+#: when some pair repeats, their lines by a window over those pairs alone.
+_REPEATED_PAIRS = """
+CREATE TEMP TABLE repeated AS SELECT subscription_id, name FROM services
+    GROUP BY subscription_id, name HAVING count(*) > 1 LIMIT ?
+"""
 _REPEATED_SERVICES = """
 SELECT seq, line, subscription_id, name, first FROM (
     SELECT seq, line, subscription_id, name, row_number() OVER same AS n,
         first_value(line) OVER same AS first
-    FROM services WINDOW same AS (PARTITION BY subscription_id, name ORDER BY seq))
+    FROM services JOIN repeated USING (subscription_id, name)
+    WINDOW same AS (PARTITION BY subscription_id, name ORDER BY seq))
 WHERE n > 1 ORDER BY seq LIMIT ?
 """
 
@@ -167,7 +174,10 @@ class Stager:
                     break
         # a row whose subscription already disagrees is named once, for that
         flagged = {problem[0] for problem in problems}
-        for seq, line, subscription_id, name, first in db.execute(_REPEATED_SERVICES, (limit,)):
+        db.execute(_REPEATED_PAIRS, (limit,))
+        repeats = db.execute(_REPEATED_SERVICES, (limit,)).fetchall()
+        db.execute("DROP TABLE temp.repeated")
+        for seq, line, subscription_id, name, first in repeats:
             if line in flagged:
                 continue
             reason = (

@@ -33,6 +33,7 @@ from prometheus_client import multiprocess
 from bot.app import create_app
 from bot.inbox import Inbox
 from bot.logs import configure_logging
+from bot.scheduler.process import spawn_scheduler, stop_scheduler
 from bot.service import Bot, build_service
 from bot.settings import RUN_NEEDS, Settings
 from bot.webex import WebexClient, WebexError
@@ -125,5 +126,11 @@ def run(
         "loglevel": "info",
         "preload_app": False,
     }
-    _Gunicorn(settings, options).run()
+    # the one scheduler beside the web workers, as its own process (never in a worker):
+    # on PostgreSQL several `statusbot run` hosts each start one and one of them leads
+    scheduler = spawn_scheduler()
+    try:
+        _Gunicorn(settings, options).run()
+    finally:
+        stop_scheduler(scheduler)
     return 0

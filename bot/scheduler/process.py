@@ -47,10 +47,8 @@ def run_scheduler(stop: threading.Event | None = None) -> int:
 
 
 def spawn_scheduler() -> subprocess.Popen[bytes]:
-    """``statusbot scheduler`` as a child process with this process's settings: what
-    ``statusbot run`` is to start beside gunicorn (a process of its own, never a web
-    worker) once the inbox renews its leases while working (issue 10): until then a
-    busy SQLite file can let a lease run out mid-answer, so run does not start it yet."""
+    """``statusbot scheduler`` as a child process with this process's settings (what
+    ``statusbot run`` starts beside gunicorn: a process of its own, never a web worker)."""
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "scheduler"], preexec_fn=_die_with_parent
     )

@@ -1,5 +1,5 @@
-"""Issue 8's proof, end to end: ``statusbot run`` (the web workers) and ``statusbot
-scheduler`` beside it, as the README runs them, against the emulator; a partner
+"""Issue 8's proof, end to end: ``statusbot run`` (the web workers and the one
+scheduler it starts beside them) against the emulator; a partner
 typing in a space, ``statusbot import`` in another process, and what arrives.
 
 A user types ``alerts on`` and ``subscribe daily HH:MM needing attention`` for the
@@ -96,13 +96,6 @@ def test_an_alert_then_a_digest_arrive_once_each(
         tmp_path / "bot.log",
         env={"STATUSBOT_METRICS_DIR": str(tmp_path / "metrics")},
     ).start()
-    with (tmp_path / "scheduler.log").open("ab") as log:
-        scheduler = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "scheduler"],
-            env=bot.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
     try:
         alice = WebexAPI(access_token=USERS[0][1], base_url=emulator.api_url)
         bot_id = WebexAPI(access_token=BOT_TOKEN, base_url=emulator.api_url).people.me().id
@@ -157,6 +150,4 @@ def test_an_alert_then_a_digest_arrive_once_each(
         report = cardcheck({"alert": card_of(alert), "digest": card_of(digest)})
         assert report == {"alert": [], "digest": []}
     finally:
-        scheduler.terminate()
-        scheduler.wait(timeout=30)
         bot.stop()

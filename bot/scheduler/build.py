@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from bot.inbox import Inbox
 from bot.retraction import DataPosts
@@ -114,7 +114,7 @@ def build_scheduler(
         from bot.sync import build, sync_once
 
         sources = build(settings)  # once: the sources keep their ETags between runs
-        jobs.sync = lambda: sync_once(settings, customers, sources, datetime.now(UTC))
+        jobs.sync = lambda: sync_once(settings, customers, sources, clock())
         jobs.sync_minutes = settings.sync_minutes
     options = {} if check_seconds is None else {"check_seconds": check_seconds}
     scheduler = Scheduler(jobs, leadership_for(customers.engine), name=name, **options)

@@ -10,7 +10,8 @@ runtime that serves it; the runtime registers itself here when it leads.
 * ``digests``: every 15 s, misfire grace 60 s (``DIGEST_GRACE`` judges lateness).
 * ``day-change``: 00:00 in STATUSBOT_TIMEZONE, no misfire limit: the day's
   statuses must be recorded however late, and it is done once per day anyway.
-* ``sync``: every STATUSBOT_SYNC_MINUTES, misfire grace one interval.
+* ``sync``: a 30 s tick that syncs when due (``Jobs.sync_if_due``): every
+  STATUSBOT_SYNC_MINUTES after a success, on the sync's backoff after a failure.
 
 Every job coalesces (``coalesce=True``): after an outage each runs once, not
 once per missed run. Whether a *post* is still worth making after an outage
@@ -34,6 +35,7 @@ JOB_TABLE = "scheduler_jobs"
 ALERTS_SECONDS = 10
 DIGESTS_SECONDS = 15
 TICK_GRACE_SECONDS = 60
+SYNC_TICK_SECONDS = 30
 
 
 class JobRunner(Protocol):
@@ -76,9 +78,10 @@ def planned_jobs(
         ),
     }
     if sync_minutes:
+        # a tick that syncs when due (Jobs.sync_if_due): every interval, or sooner on backoff
         jobs["sync"] = (
-            IntervalTrigger(minutes=sync_minutes),
-            {"misfire_grace_time": sync_minutes * 60, "executor": "slow"},
+            IntervalTrigger(seconds=min(SYNC_TICK_SECONDS, sync_minutes * 60)),
+            {"misfire_grace_time": TICK_GRACE_SECONDS, "executor": "slow"},
         )
     return jobs
 

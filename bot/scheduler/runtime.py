@@ -20,7 +20,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -54,12 +54,27 @@ class Jobs:
     sync: Callable[[], Any] | None = None  # bot.sync.sync_once, when sources are set
     sync_minutes: int | None = None
     ticks: tuple[float, float] | None = None  # (alerts, digests) seconds; tests shorten them
+    sync_due: datetime | None = None  # when the next sync is due (None: at the next tick)
 
     def day_change(self) -> int | None:
         recorded = record_day_change(self.customers.engine, self.today(), self.clock())
         if recorded:
             log.info("day change: %d status change(s) recorded", recorded)
         return recorded
+
+    def sync_if_due(self) -> Any:
+        """Sync when it is due: STATUSBOT_SYNC_MINUTES after a success, sooner after a
+        failure (the report's backoff: 30 s, 1 min, … up to the interval, or what a
+        source's Retry-After asked). The sync job ticks often and asks this, so a failed
+        fetch is retried on the backoff the ``sources`` reply shows as its next run, not
+        a whole interval later."""
+        if self.sync is None:
+            return None
+        if self.sync_due is not None and self.clock() < self.sync_due:
+            return None
+        report = self.sync()
+        self.sync_due = getattr(report, "next_run", None)
+        return report
 
 
 class Scheduler:
@@ -85,8 +100,9 @@ class Scheduler:
         elif job == "day-change":
             self.jobs.day_change()
         elif job == "sync" and self.jobs.sync is not None:
-            report = self.jobs.sync()
-            log.info("sync: %s", report.summary() if hasattr(report, "summary") else report)
+            report = self.jobs.sync_if_due()
+            if report is not None:
+                log.info("sync: %s", report.summary() if hasattr(report, "summary") else report)
 
     def serve(self, stop: threading.Event) -> None:
         """Lead whenever possible until ``stop`` is set."""

@@ -8,7 +8,8 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,30 @@ def test_the_demo_runs_the_one_scheduler(tmp_path: Path) -> None:
     finally:
         demo.stop()
     assert not demo.scheduler_thread.is_alive()
+
+
+@dataclass
+class _Report:
+    next_run: datetime
+
+
+def test_a_failed_sync_is_retried_on_its_backoff_not_a_whole_interval_later(rig: Rig) -> None:
+    """The sync tick syncs when due: after a failure at the report's next run (its
+    backoff), after a success one interval later; never in between."""
+    start = rig.clock.now
+    calls: list[datetime] = []
+    plan = iter([timedelta(seconds=30), timedelta(minutes=15)])  # a failure, then a success
+
+    def sync() -> _Report:
+        calls.append(rig.clock.now)
+        return _Report(rig.clock.now + next(plan))
+
+    rig.jobs.sync = sync
+    assert rig.jobs.sync_if_due() is not None  # due at once when the scheduler starts
+    rig.clock.now = start + timedelta(seconds=29)
+    assert rig.jobs.sync_if_due() is None  # the backoff has not passed
+    rig.clock.now = start + timedelta(seconds=30)
+    assert rig.jobs.sync_if_due() is not None  # retried on the backoff
+    rig.clock.now = start + timedelta(minutes=10)
+    assert rig.jobs.sync_if_due() is None  # after a success: the whole interval
+    assert calls == [start, start + timedelta(seconds=30)]

@@ -39,7 +39,10 @@ def bot(emulator: ServerHandle, sqlite_url: str, tmp_path: Path) -> Iterator[Sta
         tmp_path / "bot.log",
         env={"STATUSBOT_METRICS_DIR": str(tmp_path / "metrics")},
     )
-    instance.start()
+    # ready once the scheduler that `run` starts beside the workers leads: it asks
+    # Webex who the bot is when it starts, and tests that count Webex calls or inject
+    # faults must not catch that call
+    instance.start(ready=lambda bot: bot.healthy() and ": leading" in bot.log.read_text())
     try:
         yield instance
     finally:

@@ -52,6 +52,15 @@ class Built:
         self.jobs.customers.close()
 
 
+#: How proactive posts wait out Webex. Replies keep the web workers' in-process retries
+#: to blips and release their event for longer waits (``bot.retry_plan``); a digest or
+#: an alert has no event to release, and it is posted from the scheduler's own threads
+#: (8 for digests, 4 for alerts, never a web worker), so it waits out Webex's 429
+#: ``Retry-After`` itself: a digest morning is paced by 429s, not lost to them.
+#: Bounded: 6 attempts, at most 2 minutes a wait, about 10 minutes in all.
+PROACTIVE_RETRY = RetryPolicy(attempts=6, max_delay=30.0, max_retry_after=120.0)
+
+
 def build_scheduler(
     settings: Settings,
     *,
@@ -67,7 +76,7 @@ def build_scheduler(
     webex = WebexClient(
         settings.webex_access_token.get_secret_value(),
         settings.webex_api_url,
-        retry=retry or RetryPolicy(),
+        retry=retry or PROACTIVE_RETRY,
     )
     identity = webex.me()
     customers = Store.open(settings.database_url)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
+import requests
+
+from bot.scheduler.build import PROACTIVE_RETRY
+from bot.webex import WebexClient
 from core.proactive.models import DigestQuestion, Schedule
 from core.query import NEEDING_ATTENTION, Query
 from tests.core.builders import TODAY, customer, snapshot, sub
-from tests.scheduler.conftest import Rig
+from tests.scheduler.conftest import BOT_TOKEN, Rig
 
 DAILY_8 = Schedule("daily", time(8, 0))
 
@@ -134,3 +138,24 @@ def test_an_outsider_joining_withholds_the_next_digest(rig: Rig) -> None:
     assert [post["state"] for post in rig.ledger.posts(room)] == ["sent", "withheld"]
     # the digest carried data, the refusal did not: only the first is for retraction
     assert rig.data == [(room, first["id"])]
+
+
+def test_a_digest_waits_out_webex_429s_in_the_scheduler_and_is_posted_once(rig: Rig) -> None:
+    """The scheduler's own retry plan: a 429 whose Retry-After is longer than the web
+    workers' blips (2 s) is waited out, the digest posted once and recorded sent."""
+    load(rig)
+    room = rig.space("Ops")
+    rig.clock.now = utc(2026, 11, 26, 12, 0)
+    subscribe(rig, room)
+    rig.digests.poster.webex = WebexClient(BOT_TOKEN, rig.emulator.api_url, retry=PROACTIVE_RETRY)
+    rule = {"path": "/v1/messages", "method": "POST", "status": 429, "retry_after": 3}
+    fault = requests.post(
+        rig.emulator.url + "/_emulator/faults", json={**rule, "token": BOT_TOKEN, "count": 2}
+    )
+    fault.raise_for_status()
+    assert at(rig, utc(2026, 11, 27, 7, 0, 10)) == 1
+    assert len(rig.posts(room)) == 1
+    digest = rig.proactive.digest(room, 1)
+    assert digest is not None and digest.last_outcome == "sent"
+    fired = requests.get(rig.emulator.url + "/_emulator/faults", timeout=10).json()["fired"]
+    assert [(entry["status"], entry["roomId"]) for entry in fired] == [(429, room)] * 2

@@ -6,7 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.inbox import Inbox
 from emulator.server import EmulatorConfig, ServerHandle, run_in_thread
+from tests.bot.inbox_support import Clock
 
 
 @pytest.fixture
@@ -27,3 +29,15 @@ def emulator() -> Iterator[ServerHandle]:
         yield handle
     finally:
         handle.stop()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def inbox(database_url: str, clock: Clock) -> Iterator[Inbox]:
+    box = Inbox.open(database_url, clock=clock, lease=60)
+    yield box
+    box.close()

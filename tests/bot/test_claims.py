@@ -4,7 +4,6 @@ released events wait for their retry; an older inbox gains the new columns."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,30 +13,7 @@ from bot.claims import LostClaim
 from bot.inbox import Inbox
 from bot.leases import LeaseKeeper
 from bot.retry_plan import RetryPlan
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def inbox(database_url: str, clock: Clock) -> Iterator[Inbox]:
-    box = Inbox.open(database_url, clock=clock, lease=60)
-    yield box
-    box.close()
-
-
-def message(n: int) -> dict[str, str]:
-    return {"id": f"msg-{n}", "roomId": "room-1", "personId": "alice"}
+from tests.bot.inbox_support import Clock, message
 
 
 def test_a_worker_whose_claim_was_taken_over_can_write_nothing(inbox: Inbox, clock: Clock) -> None:

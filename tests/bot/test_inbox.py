@@ -3,36 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from bot.inbox import Inbox
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def inbox(database_url: str, clock: Clock) -> Iterator[Inbox]:
-    box = Inbox.open(database_url, clock=clock, lease=60)
-    yield box
-    box.close()
-
-
-def message(n: int) -> dict[str, str]:
-    return {"id": f"msg-{n}", "roomId": "room-1", "personId": "alice"}
+from tests.bot.inbox_support import Clock, message
 
 
 def test_a_duplicate_delivery_is_stored_once(inbox: Inbox) -> None:

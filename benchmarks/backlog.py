@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.inbox import Inbox, inbox
-from bot.inbox import metadata as inbox_metadata
+from bot.inbox.store import Inbox, inbox
+from bot.inbox.store import metadata as inbox_metadata
 from core.store import Store
 from core.store.schema import metadata as store_metadata
 

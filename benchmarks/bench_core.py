@@ -45,7 +45,7 @@ from core.query import Query, customer_matches  # noqa: E402
 from core.sample import SAMPLE_TODAY  # noqa: E402
 from core.store import Store  # noqa: E402
 from handlers.context import Context  # noqa: E402
-from handlers.grammar import parse  # noqa: E402
+from handlers.grammar.parser import parse  # noqa: E402
 from handlers.registry import as_json  # noqa: E402
 
 EXAMPLES = (
@@ -203,7 +203,7 @@ def _child_usage(argv: list[str], env: dict[str, str]) -> tuple[float, float, fl
     """Wall seconds, peak RSS (MB), CPU seconds (user + system) and the first output line."""
     script = (
         "import resource, sys\n"
-        "from bot.cli import main\n"
+        "from bot.cli.main import main\n"
         f"code = main({argv!r})\n"
         "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
         "print('peak_kib', usage.ru_maxrss, 'cpu', usage.ru_utime + usage.ru_stime,"

@@ -35,13 +35,13 @@ from bot.scheduler.alerts import AlertRunner  # noqa: E402
 from bot.scheduler.build import ALERT_THREADS, DIGEST_THREADS  # noqa: E402
 from bot.scheduler.digests import DigestRunner  # noqa: E402
 from bot.scheduler.posting import ProactivePoster  # noqa: E402
-from bot.webex import RetryPolicy, WebexClient  # noqa: E402
+from bot.webex.client import RetryPolicy, WebexClient  # noqa: E402
+from core.ingest.snapshot import snapshot_from_customers  # noqa: E402
 from core.proactive.ledger import Ledger  # noqa: E402
 from core.proactive.models import DigestQuestion, Schedule  # noqa: E402
 from core.proactive.store import ProactiveStore  # noqa: E402
 from core.query import NEEDING_ATTENTION  # noqa: E402
 from core.sample import SAMPLE_TODAY, generate  # noqa: E402
-from core.snapshot import snapshot_from_customers  # noqa: E402
 from core.store import Store  # noqa: E402
 from emulator import operations  # noqa: E402
 from emulator.server import EmulatorConfig, run_in_thread  # noqa: E402

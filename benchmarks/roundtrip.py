@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from benchmarks import servers
 from benchmarks.backlog import backlog, drain, fresh_database
-from bot.inbox import Inbox, inbox
+from bot.inbox.store import Inbox, inbox
 from core.sample import SAMPLE_TODAY
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.metrics import Metrics
+from bot.web.metrics import Metrics
 
 log = logging.getLogger("statusbot.audit")
 

@@ -47,8 +47,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.access import AccessPolicy, Person
-from bot.metrics import Metrics
-from bot.webex import WebexClient, WebexError
+from bot.web.metrics import Metrics
+from bot.webex.client import WebexClient, WebexError
 from core.store.schema import create_tables
 
 log = logging.getLogger("statusbot.retraction")

@@ -2,7 +2,7 @@
 
 ``build_service`` is the only place that reads settings and creates the store,
 the inbox, the Webex client and the workers; everything else receives them.
-The web app (``bot.app``), ``statusbot run``, ``statusbot demo`` and the
+The web app (``bot.web.app``), ``statusbot run``, ``statusbot demo`` and the
 end-to-end tests all build the bot this way.
 """
 
@@ -13,18 +13,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.access import AccessPolicy
-from bot.inbox import Inbox
-from bot.leases import LeaseKeeper
-from bot.metrics import Metrics
-from bot.processing import Processor
-from bot.responder import Responder
+from bot.answering.processing import Processor
+from bot.answering.responder import Responder
+from bot.answering.worker import WorkerPool
+from bot.inbox.leases import LeaseKeeper
+from bot.inbox.retry_plan import RetryPlan
+from bot.inbox.store import Inbox
 from bot.retraction import DataPosts, Retractor
-from bot.retry_plan import RetryPlan
 from bot.settings import HOW_TO_FIX, WORKER_NEEDS, Settings, SettingsError
-from bot.sync_metrics import SourcesCollector
-from bot.webex import RetryPolicy, WebexClient
-from bot.webex_models import BotIdentity
-from bot.worker import WorkerPool
+from bot.web.metrics import Metrics
+from bot.web.sync_metrics import SourcesCollector
+from bot.webex.client import RetryPolicy, WebexClient
+from bot.webex.models import BotIdentity
 from core.proactive.store import ProactiveStore
 from core.store import Store
 from handlers.manifest import Manifest, load_manifest

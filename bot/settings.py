@@ -144,7 +144,7 @@ class Settings(BaseSettings):
     inbox_retention_days: float = Field(default=7.0, ge=1.0, le=3650.0)
     web_workers: int = Field(default=2, ge=1, le=64)  # gunicorn processes of statusbot run
     log_format: Literal["json", "text"] = "json"
-    # Patient retries (bot.retry_plan) and the replay window (bot.responder).
+    # Patient retries (bot.inbox.retry_plan) and the replay window (bot.answering.responder).
     retry_window_seconds: float = Field(default=900.0, ge=5.0, le=86400.0)
     retry_first_seconds: float = Field(default=5.0, ge=0.05, le=600.0)
     replay_window_hours: float = Field(default=24.0, gt=0.0, le=87600.0)
@@ -159,7 +159,7 @@ class Settings(BaseSettings):
     wholesale_token: SecretStr | None = None  # Webex admin token (never logged)
     stale_minutes: int = Field(default=60, ge=1, le=100_000)
     columns: str | None = None
-    # statusbot run: where each instance keeps its metrics folder (bot.metrics_folder)
+    # statusbot run: where each instance keeps its metrics folder (bot.web.metrics_folder)
     metrics_dir: Path | None = None
 
     @field_validator("database_url")

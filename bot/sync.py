@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.settings import Settings, SettingsError
-from core.columns import ColumnMapping, MappingInvalid, load_mapping
+from core.ingest.columns import ColumnMapping, MappingInvalid, load_mapping
 from core.sources import state
 from core.sources.base import Source
 from core.sources.config import SourceConfigError, SourceOptions, build_sources

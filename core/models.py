@@ -85,7 +85,7 @@ State = Annotated[SubscriptionState, BeforeValidator(_state)]
 
 def date_problem(kind: SubscriptionKind, start: date | None, end: date | None) -> str | None:
     """What is wrong with a subscription's dates, if anything (the model and the fast
-    CSV path, ``core.csvrow``, both ask this)."""
+    CSV path, ``core.ingest.csvrow``, both ask this)."""
     if kind is SubscriptionKind.TRIAL and end is None:
         return "a trial needs an end date"
     if start and end and end < start:

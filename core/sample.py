@@ -27,9 +27,9 @@ from io import StringIO
 from pathlib import Path
 from typing import TextIO
 
+from core.ingest.snapshot import CSV_COLUMNS
 from core.models import Customer, Service, Subscription
 from core.sample_names import company_name, weighted
-from core.snapshot import CSV_COLUMNS
 from core.statuses import ProvisioningStatus, SubscriptionKind, SubscriptionState
 
 #: The fixed date the bundled sample is generated for (demo, ``statusbot ask``).

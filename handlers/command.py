@@ -1,6 +1,6 @@
 """What a command is, whatever way it arrives, and what a command kind declares.
 
-Typed text (``handlers.grammar``) and card submissions (``handlers.submissions``)
+Typed text (``handlers.grammar.parser``) and card submissions (``handlers.submissions``)
 both become a ``Command``: a frozen pydantic model whose ``kind`` names it and
 whose fields are its validated parameters. Each kind lives in one module of
 ``handlers.commands`` and declares itself with a ``CommandKind``: its model,

@@ -3,7 +3,7 @@
 Handlers take one ``Context`` instead of a growing list of arguments, so a
 command that needs something new (the space's subscriptions, a source's
 freshness) gets it by adding one field here and one line where the edge builds
-the context (``bot.worker``), without touching every other command.
+the context (``bot.answering.worker``), without touching every other command.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ with å, ä, ö intact.
 Spreadsheet formulas: a text cell that starts with ``=``, ``+``, ``-``, ``@``,
 tab or carriage return (or ``'`` itself) is prefixed with ``'`` (OWASP's advice
 against CSV injection), so a customer named ``=HYPERLINK(...)`` is shown, not
-run; the importer removes exactly that prefix again (``core.cells``).
+run; the importer removes exactly that prefix again (``core.ingest.cells``).
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from core.cells import escape_cell
 from core.classify import days_left, status_of
+from core.ingest.cells import escape_cell
+from core.ingest.snapshot import CSV_COLUMNS
 from core.models import Customer
-from core.snapshot import CSV_COLUMNS
 from core.statuses import Lang
 
 EXTRA_COLUMNS = (
@@ -46,7 +46,7 @@ class Export:
 
 def safe_cell(value: str) -> str:
     """A text cell a spreadsheet shows as text, never evaluates; the importer reads it
-    back unchanged (``core.cells``)."""
+    back unchanged (``core.ingest.cells``)."""
     return escape_cell(value)
 
 

@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 from core.proactive import ProactiveStore
 from handlers.cards.common import md
 from handlers.context import Context
+from handlers.grammar.schedule import ScheduleProblem
 from handlers.reply import Reply
-from handlers.schedule import ScheduleProblem
 
 __all__ = ["Problem", "Space", "problem_reply", "space_of"]
 

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.inbox import Inbox
+from bot.inbox.store import Inbox
 from bot.retraction import DataPosts
 from bot.scheduler.alerts import AlertRunner
 from bot.scheduler.digests import DigestRunner
@@ -20,7 +20,7 @@ from bot.scheduler.election import leadership_for
 from bot.scheduler.posting import ProactivePoster
 from bot.scheduler.runtime import Jobs, Scheduler
 from bot.settings import SCHEDULER_NEEDS, Settings
-from bot.webex import RetryPolicy, WebexClient
+from bot.webex.client import RetryPolicy, WebexClient
 from core.clock import Clock, utc_now
 from core.proactive.ledger import Ledger
 from core.proactive.store import ProactiveStore
@@ -53,7 +53,7 @@ class Built:
 
 
 #: How proactive posts wait out Webex. Replies keep the web workers' in-process retries
-#: to blips and release their event for longer waits (``bot.retry_plan``); a digest or
+#: to blips and release their event for longer waits (``bot.inbox.retry_plan``); a digest or
 #: an alert has no event to release, and it is posted from the scheduler's own threads
 #: (8 for digests, 4 for alerts, never a web worker), so it waits out Webex's 429
 #: ``Retry-After`` itself: a digest morning is paced by 429s, not lost to them.

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.access import AccessPolicy, Person
-from bot.webex import WebexClient, WebexError
+from bot.webex.client import WebexClient, WebexError
 from core.proactive.ledger import Ledger
 from core.statuses import Lang
 from handlers import notices

@@ -1,6 +1,6 @@
 """What happens to a space's items when the space itself changes.
 
-Both are driven by Webex events (``bot.space_events``): the bot removed from a
+Both are driven by Webex events (``bot.answering.space_events``): the bot removed from a
 space (memberships deleted) drops everything there; a space migrated by Webex
 (rooms migrated) carries its items, zone and numbers over to the new id.
 Each function runs in the caller's transaction and is safe to repeat, since

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
-from core.columns import ColumnMapping
-from core.snapshot import Snapshot, SnapshotInvalid, read_snapshot
+from core.ingest.columns import ColumnMapping
+from core.ingest.snapshot import Snapshot, SnapshotInvalid, read_snapshot
 
 #: What a card says the data is: a Partner Hub export (file or URL) or Webex Wholesale.
 SourceKind = Literal["export", "wholesale"]

@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from core.snapshot import Snapshot
+from core.ingest.snapshot import Snapshot
+from core.ingest.staging_merge import merge
 from core.sources.base import SourceError
-from core.staging_merge import merge
 
 MAX_LISTED = 50
 
@@ -22,7 +22,7 @@ def combine(parts: Sequence[tuple[str, Snapshot]]) -> Snapshot:
     """One snapshot from ``(source name, snapshot)`` pairs, or SourceError."""
     if len(parts) == 1:
         return parts[0][1]
-    # Joined in the parts' scratch databases: memory stays flat (core.staging_merge).
+    # Joined in the parts' scratch databases: memory stays flat (core.ingest.staging_merge).
     result, clashes = merge(parts, limit=MAX_LISTED)
     if clashes:
         result.close()

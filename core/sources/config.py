@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from core.columns import ColumnMapping
+from core.ingest.columns import ColumnMapping
 from core.sources.base import Source
 from core.sources.file import DEFAULT_SETTLE_SECONDS, FileSource
 from core.sources.url import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_SECONDS, UrlSource

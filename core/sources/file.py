@@ -14,8 +14,8 @@ import hashlib
 from datetime import datetime
 from pathlib import Path
 
-from core.columns import ColumnMapping
-from core.snapshot import Snapshot, SnapshotInvalid, read_snapshot
+from core.ingest.columns import ColumnMapping
+from core.ingest.snapshot import Snapshot, SnapshotInvalid, read_snapshot
 from core.sources.base import Fetched, SourceError, SourceKind, SourceNotReady, sniff
 
 DEFAULT_SETTLE_SECONDS = 5.0

@@ -19,8 +19,8 @@ from typing import Literal
 
 from sqlalchemy.engine import Connection
 
+from core.ingest.snapshot import Snapshot
 from core.results import ImportResult
-from core.snapshot import Snapshot
 from core.sources import state
 from core.sources.base import Source, SourceError, SourceNotReady
 from core.sources.combine import combine

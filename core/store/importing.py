@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.engine import Connection
 
+from core.ingest.staging import Change, Snapshot
 from core.results import ImportResult, Transition
-from core.staging import Change, Snapshot
 from core.statuses import (
     PROVISIONING_BY_RANK,
     SUBSCRIPTION_BY_RANK,

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from core.assemble import customers_from_rows
+from core.ingest.assemble import customers_from_rows
 from core.models import Customer, Service, Subscription
 from core.statuses import ProvisioningStatus, SubscriptionKind, SubscriptionState
 from core.store.schema import customers, services, subscriptions

@@ -31,10 +31,10 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection
 
 from core.clock import aware
+from core.ingest.snapshot import Snapshot
 from core.models import Customer
 from core.query import Query
 from core.results import CustomerPage, CustomerRow, ImportResult, Summary, Transition
-from core.snapshot import Snapshot
 from core.statuses import (
     PROVISIONING_BY_RANK,
     SUBSCRIPTION_BY_RANK,

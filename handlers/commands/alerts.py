@@ -21,10 +21,10 @@ from handlers.cards.common import md
 from handlers.cards.proactive_text import query_label
 from handlers.command import MAX_PAGE, Command, CommandKind, Payload, fixed, rule
 from handlers.context import Context
+from handlers.grammar.schedule import ScheduleProblem, parse_alert_filter
 from handlers.i18n import t
 from handlers.proactive_space import Problem, problem_reply, space_of
 from handlers.reply import Reply
-from handlers.schedule import ScheduleProblem, parse_alert_filter
 
 Batch = Annotated[str, StringConstraints(min_length=1, max_length=MAX_BATCH_LENGTH)]
 

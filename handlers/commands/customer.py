@@ -20,7 +20,7 @@ from handlers.cards.detail_card import PICK_LIMIT, detail_reply, pick_reply
 from handlers.command import Command, CommandKind, Payload, rule
 from handlers.commands.list import customers_json
 from handlers.context import Context
-from handlers.grammar_rules import quoted_name
+from handlers.grammar.rules import quoted_name
 from handlers.reply import Reply
 
 

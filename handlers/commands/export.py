@@ -1,6 +1,6 @@
 """``export expiring in 30 days``: every matching customer as a CSV file.
 
-The same words as a list (``handlers.grammar_phrases``) after the verb, with
+The same words as a list (``handlers.grammar.phrases``) after the verb, with
 "as csv" allowed and no page. The file itself is ``handlers.export``.
 """
 
@@ -17,7 +17,7 @@ from handlers.command import Command, CommandKind, Payload, rule
 from handlers.commands.list import customers_json
 from handlers.context import Context
 from handlers.export import CONTENT_TYPE, export_csv, export_filename
-from handlers.grammar_phrases import scan
+from handlers.grammar.phrases import scan
 from handlers.reply import Reply, ReplyFile
 
 

@@ -1,6 +1,6 @@
 """``show expiring in 30 days``: one page of the customers matching a question.
 
-The question itself is read by ``handlers.grammar_phrases`` (the ordered phrase
+The question itself is read by ``handlers.grammar.phrases`` (the ordered phrase
 table that export shares); this module is the command around it: its model,
 its two rules (a name search, then the catch-all list question), its reply,
 the Previous/Next buttons and the CLI's JSON.
@@ -20,8 +20,8 @@ from handlers.cards.data_lines import dated
 from handlers.cards.list_card import PAGE_SIZE, list_reply, page_count
 from handlers.command import MAX_PAGE, Command, CommandKind, Payload, rule
 from handlers.context import Context
-from handlers.grammar_phrases import scan
-from handlers.grammar_rules import quoted_name
+from handlers.grammar.phrases import scan
+from handlers.grammar.rules import quoted_name
 from handlers.i18n import t
 from handlers.reply import Reply
 

@@ -1,6 +1,6 @@
 """``subscribe daily 08:00 needing attention`` · ``prenumerera dagligen 08:00 …``.
 
-The schedule and question are read by ``handlers.schedule`` (both languages; a
+The schedule and question are read by ``handlers.grammar.schedule`` (both languages; a
 question that depends on the day it is typed is refused there). The time is
 the space's local time; the reply names the subscription the way its digest
 will be headed and when it first runs. A space holds at most ``MAX_ITEMS``
@@ -20,10 +20,10 @@ from handlers.cards.proactive_text import heading, moment
 from handlers.cards.subscriptions_card import MAX_ITEMS
 from handlers.command import Command, CommandKind, rule
 from handlers.context import Context
+from handlers.grammar.schedule import ScheduleProblem, parse_schedule
 from handlers.i18n import t
 from handlers.proactive_space import Problem, problem_reply, space_of
 from handlers.reply import Reply
-from handlers.schedule import ScheduleProblem, parse_schedule
 
 
 class Subscribe(Command):

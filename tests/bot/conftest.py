@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.inbox import Inbox
+from bot.inbox.store import Inbox
 from emulator.server import EmulatorConfig, ServerHandle, run_in_thread
-from tests.bot.inbox_support import Clock
+from tests.bot.inbox.support import Clock
 
 
 @pytest.fixture

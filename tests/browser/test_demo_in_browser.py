@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.demo import Demo, start_demo
+from bot.cli.demo import Demo, start_demo
 
 try:
     from playwright.sync_api import Browser, Page, expect

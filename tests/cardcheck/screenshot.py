@@ -18,8 +18,8 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from core.ingest.snapshot import read_snapshot
 from core.query import Query
-from core.snapshot import read_snapshot
 from core.store.store import Store
 from emulator.playground import RENDERER_SCRIPT, ensure_renderer, install_command
 from handlers.commands.customer import ShowCustomer

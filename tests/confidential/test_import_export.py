@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from core.cells import escape_cell, unescape_cell
+from bot.cli.main import main
+from core.ingest.cells import escape_cell, unescape_cell
+from core.ingest.snapshot import read_snapshot, snapshot_from_customers
 from core.models import Customer, Service, Subscription
 from core.query import Query
-from core.snapshot import read_snapshot, snapshot_from_customers
 from core.statuses import ProvisioningStatus, SubscriptionKind
 from core.store import Store
 from handlers.export import export_csv

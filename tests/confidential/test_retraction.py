@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from bot.access import AccessPolicy
-from bot.inbox import Inbox
-from bot.metrics import Metrics
+from bot.inbox.store import Inbox
 from bot.retraction import DataPosts, Retractor
+from bot.web.metrics import Metrics
 from tests.e2e.conftest import BOT_EMAIL, BOT_TOKEN, Stack
 
 MENTION = f"<@personEmail:{BOT_EMAIL}|Statusbot>"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.doctor import run_checks
+from bot.cli.doctor import run_checks
 from bot.settings import RUN_NEEDS, SettingsError, load_settings
 from emulator.server import EmulatorConfig, ServerHandle, run_in_thread
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.jsonstream import JsonArrayError, iter_json_array
+from core.ingest.jsonstream import JsonArrayError, iter_json_array
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from core.snapshot import RowError, SnapshotInvalid, read_snapshot
+from core.ingest.snapshot import RowError, SnapshotInvalid, read_snapshot
 from core.statuses import ProvisioningStatus, SubscriptionState
 
 HEADER = (

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from core.ingest.snapshot import SnapshotInvalid, read_snapshot
 from core.query import Query
-from core.snapshot import SnapshotInvalid, read_snapshot
 from core.statuses import ProvisioningStatus as P
 from core.statuses import SubscriptionKind
 from core.statuses import SubscriptionStatus as S

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from core.ingest.snapshot import SnapshotInvalid, read_snapshot
 from core.query import Query
-from core.snapshot import SnapshotInvalid, read_snapshot
 from core.store import Store
 from tests.core.builders import TODAY, as_csv, customer, snapshot, sub
 from tests.core.test_store import fleet

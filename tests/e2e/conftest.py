@@ -12,13 +12,13 @@ import pytest
 import requests
 from webexpythonsdk import WebexAPI
 
-from bot.local import BotServer, serve_in_thread
+from bot.cli.local import BotServer, serve_in_thread
 from bot.service import build_service
 from bot.settings import Settings
-from bot.webex import RetryPolicy
-from bot.webhooks import reconcile_webhooks
+from bot.webex.client import RetryPolicy
+from bot.webex.webhooks import reconcile_webhooks
+from core.ingest.snapshot import read_snapshot
 from core.sample import SAMPLE_TODAY, bundled_sample_path
-from core.snapshot import read_snapshot
 from core.store import Store
 from emulator.server import EmulatorConfig, ServerHandle, run_in_thread
 

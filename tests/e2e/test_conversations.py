@@ -7,7 +7,7 @@ import re
 
 import requests
 
-from bot.receiver import signature_of
+from bot.web.receiver import signature_of
 from tests.e2e.conftest import BOT_EMAIL, SECRET, Stack
 
 CARD = "application/vnd.microsoft.card.adaptive"
@@ -207,7 +207,7 @@ def test_words_of_both_languages_follow_the_conversation(stack: Stack) -> None:
 
 
 def test_export_arrives_as_a_csv_file_that_reimports(stack: Stack, tmp_path) -> None:
-    from core.snapshot import read_snapshot
+    from core.ingest.snapshot import read_snapshot
 
     sent = stack.alice.messages.create(toPersonEmail=BOT_EMAIL, text="export expiring in 30 days")
     stack.settle()

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.inbox import Inbox
+from bot.inbox.store import Inbox
+from core.ingest.snapshot import read_snapshot
 from core.sample import SAMPLE_TODAY, bundled_sample_path
-from core.snapshot import read_snapshot
 from core.store import Store
 from emulator.server import EmulatorConfig, ServerHandle, run_in_thread
 from tests.e2e.conftest import BOT_EMAIL, BOT_TOKEN, SECRET, USERS, wait_until

@@ -8,8 +8,8 @@ import pytest
 import requests
 from webexpythonsdk import WebexAPI
 
-from bot.demo import DEMO_USERS, start_demo
-from bot.doctor import run_checks
+from bot.cli.demo import DEMO_USERS, start_demo
+from bot.cli.doctor import run_checks
 from bot.settings import Settings
 from tests.e2e.conftest import BOT_EMAIL, BOT_TOKEN, SECRET, Stack, start_stack, wait_until
 

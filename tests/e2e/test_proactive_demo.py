@@ -16,7 +16,7 @@ from typing import Any
 
 from webexpythonsdk import WebexAPI
 
-from bot.demo import BOT_EMAIL, DEMO_USERS, next_day_command, start_demo
+from bot.cli.demo import BOT_EMAIL, DEMO_USERS, next_day_command, start_demo
 from core.sample_changes import changed_sample
 from tests.e2e.conftest import wait_until
 

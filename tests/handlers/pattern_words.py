@@ -1,6 +1,6 @@
 """The words a grammar pattern can read, found by walking the parsed regex.
 
-The language vote (``handlers.grammar_lang``) only counts words it knows, so a
+The language vote (``handlers.grammar.lang``) only counts words it knows, so a
 rule whose words are in neither vocabulary silently answers in the wrong
 language. This expands a pattern into every word it can match: alternatives
 and optional parts are followed, separators (spaces, ``\\s``, character classes,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from core.ingest.snapshot import read_snapshot
 from core.query import Query
-from core.snapshot import read_snapshot
 from core.statuses import LANGS, Lang, ProvisioningStatus, SubscriptionStatus
 from core.store.store import Store
 from handlers.cards.common import TEXT_LIMIT, card_size, escape_markdown, text_size
@@ -21,7 +21,7 @@ from handlers.commands.help import ShowHelp
 from handlers.commands.language import SetLanguage
 from handlers.commands.list import ListCustomers
 from handlers.commands.summary import ShowSummary
-from handlers.grammar import parse
+from handlers.grammar.parser import parse
 from handlers.manifest import load_manifest
 from handlers.registry import handle as answer
 from handlers.reply import Reply

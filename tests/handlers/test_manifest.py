@@ -13,7 +13,7 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from core.statuses import LANGS, Lang
-from handlers.grammar import parse
+from handlers.grammar.parser import parse
 from handlers.manifest import (
     MANIFEST_PATH,
     SCHEMA_PATH,

@@ -14,17 +14,17 @@ from typing import Any
 
 import pytest
 
+from core.ingest.snapshot import read_snapshot
 from core.proactive import AlertRule, Digest, DigestQuestion, ProactiveStore, Schedule
 from core.query import Query
 from core.sample import SAMPLE_TODAY, bundled_sample_path
 from core.sample_changes import changed_sample
-from core.snapshot import read_snapshot
 from core.statuses import Lang, ProvisioningStatus, SubscriptionStatus
 from core.store.store import Store
 from handlers.cards.common import escape_markdown
 from handlers.cards.subscriptions_card import MAX_ITEMS
 from handlers.context import Context
-from handlers.grammar import parse
+from handlers.grammar.parser import parse
 from handlers.registry import handle
 from handlers.reply import Reply
 from handlers.submissions import handle_submission

@@ -17,17 +17,17 @@ from typing import Any, Literal
 
 import pytest
 
+from core.ingest.snapshot import read_snapshot
 from core.proactive import ProactiveStore
 from core.sample import SAMPLE_TODAY, bundled_sample_path
-from core.snapshot import read_snapshot
 from core.statuses import LANGS
 from core.store.store import Store
 from handlers.cards.common import CARD_BUDGET, MAX_BUTTONS, TEXT_LIMIT, card_size, count_buttons
 from handlers.command import Command, CommandKind, fixed, rule
 from handlers.commands.summary import ShowSummary
-from handlers.grammar import parse
-from handlers.grammar_lang import ENGLISH_WORDS, NEUTRAL_WORDS, SWEDISH_WORDS
-from handlers.grammar_phrases import PHRASES
+from handlers.grammar.lang import ENGLISH_WORDS, NEUTRAL_WORDS, SWEDISH_WORDS
+from handlers.grammar.parser import parse
+from handlers.grammar.phrases import PHRASES
 from handlers.manifest import Manifest, load_manifest
 from handlers.registry import KINDS, PAYLOADS, RULES, handle, ids
 from handlers.reply import Reply

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.cli import _parser
+from bot.cli.main import _parser
 from bot.settings import HOW_TO_FIX
 from tests.prerequisites import missing
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.metrics_folder import LOCK_NAME, MetricsFolderError, claim
+from bot.web.metrics_folder import LOCK_NAME, MetricsFolderError, claim
 
 
 def test_a_half_made_folder_is_removed_and_a_live_one_kept(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from bot.inbox import Inbox
-from bot.readiness import MAX_HOLD_SECONDS, WEBEX_PERIOD_SECONDS, Readiness
+from bot.inbox.store import Inbox
+from bot.web.readiness import MAX_HOLD_SECONDS, WEBEX_PERIOD_SECONDS, Readiness
 from core.store import Store
 from emulator.server import ServerHandle
 from tests.operations.process import BOT_TOKEN

@@ -11,7 +11,7 @@ import pytest
 import requests
 from sqlalchemy import text
 
-from bot.receiver import signature_of
+from bot.web.receiver import signature_of
 from tests.e2e.conftest import SECRET, Stack
 from tests.reliability.conftest import ShiftedClock, StackFactory
 from tests.reliability.helpers import answered, ask

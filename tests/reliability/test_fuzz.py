@@ -17,7 +17,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.receiver import signature_of
+from bot.web.receiver import signature_of
 from tests.e2e.conftest import SECRET, Stack
 from tests.reliability.conftest import StackFactory
 from tests.reliability.helpers import answered, ask

@@ -1,11 +1,11 @@
-"""The one post path (``bot.outgoing.post``) as proactive posts use it: the audience is
+"""The one post path (``bot.answering.outgoing.post``) as proactive posts use it: the audience is
 checked right before the attempt, and a fenced-off caller never posts."""
 
 from __future__ import annotations
 
 from bot.access import Verdict
-from bot.claims import LostClaim
-from bot.outgoing import Posted, Withheld, post
+from bot.answering.outgoing import Posted, Withheld, post
+from bot.inbox.claims import LostClaim
 from handlers.reply import Reply
 from tests.reliability.conftest import StackFactory
 from tests.reliability.helpers import group

@@ -27,8 +27,8 @@ from typing import Any
 import requests
 from webexpythonsdk import WebexAPI
 
-from bot.apology import APOLOGY_MAYBE
-from bot.receiver import signature_of
+from bot.answering.apology import APOLOGY_MAYBE
+from bot.web.receiver import signature_of
 from handlers import notices
 from tests.e2e.conftest import BOT_EMAIL, SECRET
 

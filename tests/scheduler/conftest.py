@@ -18,7 +18,7 @@ from bot.scheduler.alerts import AlertRunner
 from bot.scheduler.digests import DigestRunner
 from bot.scheduler.posting import ProactivePoster
 from bot.scheduler.runtime import Jobs
-from bot.webex import RetryPolicy, WebexClient
+from bot.webex.client import RetryPolicy, WebexClient
 from core.proactive.ledger import Ledger
 from core.proactive.store import ProactiveStore
 from core.store import Store

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 import requests
 
 from bot.scheduler.build import PROACTIVE_RETRY
-from bot.webex import WebexClient
+from bot.webex.client import WebexClient
 from core.proactive.models import DigestQuestion, Schedule
 from core.query import NEEDING_ATTENTION, Query
 from tests.core.builders import TODAY, customer, snapshot, sub

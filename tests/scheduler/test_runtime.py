@@ -106,7 +106,7 @@ def test_statusbot_scheduler_refuses_in_one_line(tmp_path: Path) -> None:
 
 
 def test_the_demo_runs_the_one_scheduler(tmp_path: Path) -> None:
-    from bot.demo import start_demo
+    from bot.cli.demo import start_demo
 
     demo = start_demo(port=0, data_dir=tmp_path)
     try:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from core.columns import MappingInvalid, load_mapping
+from bot.cli.main import main
+from core.ingest.columns import MappingInvalid, load_mapping
+from core.ingest.snapshot import SnapshotInvalid, read_snapshot
 from core.sample import bundled_sample_path
-from core.snapshot import SnapshotInvalid, read_snapshot
 from core.store import Store
 
 SWEDISH = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from core.snapshot import read_snapshot
+from core.ingest.snapshot import read_snapshot
 from core.sources.file import FileSource
 from core.sources.freshness import freshness
 from core.sources.sync import sync_all

@@ -13,12 +13,12 @@ import pytest
 from prometheus_client import generate_latest
 from werkzeug.wrappers import Response
 
-from bot.metrics import Metrics
 from bot.settings import Settings, SettingsError
 from bot.sync import build, source_checks, sync_loop, sync_once
-from bot.sync_metrics import SourcesCollector
+from bot.web.metrics import Metrics
+from bot.web.sync_metrics import SourcesCollector
 from core.store import Store
-from tests.bot.test_cli import statusbot
+from tests.bot.cli.test_cli import statusbot
 from tests.sources.data import ACME, BETA, export, row
 from tests.sources.http_support import LocalServer
 

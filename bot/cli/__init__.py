@@ -1,0 +1,1 @@
+"""The ``statusbot`` command line and the tools it runs: ``run``, ``demo``, ``doctor``, ``ask``."""

@@ -1,0 +1,136 @@
+"""``statusbot run``: the bot against Webex, under gunicorn.
+
+The master checks the settings and the token, reconciles the webhooks that
+manifest.json declares (create, repair, re-activate, remove stale ones of
+ours), then forks the workers. Each worker process builds its own Bot
+(store, inbox, Webex client) after the fork and runs the webhook endpoint on
+gunicorn's threads and the inbox workers on its own threads. Nothing is
+shared between processes but the database, which is what makes it safe to run
+several processes and hosts (``bot.inbox.store`` claims with leases).
+
+/metrics adds up the processes with prometheus_client's multiprocess mode,
+which needs PROMETHEUS_MULTIPROC_DIR set before the library is first imported;
+``statusbot run`` (``bot.cli``) claims this instance's own folder
+(``bot.web.metrics_folder``) before it imports this module, and the master marks
+each exited worker dead there, so live gauges count only living processes.
+
+One machine may run several instances: each binds its own port (127.0.0.1 by
+default: the production set-up puts nginx in front, see deploy/), keeps its
+own metrics folder, and opens no gunicorn control socket (gunicorn's default
+path is per user, so a second instance would take it over and, stopping,
+delete it under the first).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+from prometheus_client import multiprocess
+
+from bot.inbox.store import Inbox
+from bot.logs import configure_logging
+from bot.scheduler.process import spawn_scheduler, stop_scheduler
+from bot.service import Bot, build_service
+from bot.settings import RUN_NEEDS, Settings
+from bot.web.app import create_app
+from bot.webex.check import token_check_failed
+from bot.webex.client import WebexClient, WebexError
+from bot.webex.webhooks import reconcile_webhooks
+from core.store import Store
+from handlers.manifest import load_manifest
+
+log = logging.getLogger("statusbot.run")
+
+#: Processes (STATUSBOT_WEB_WORKERS, default 2) of four threads each: webhook
+#: requests take milliseconds and the inbox workers spend their time waiting on
+#: Webex, so threads carry the load and a second process keeps serving while
+#: one restarts.
+DEFAULT_THREADS = 4
+
+
+def prepare(settings: Settings) -> str:
+    """Check what ``run`` needs and reconcile the webhooks; the webhook URL."""
+    settings.require(*RUN_NEEDS)
+    assert settings.webex_access_token and settings.webhook_secret and settings.public_url
+    client = WebexClient(settings.webex_access_token.get_secret_value(), settings.webex_api_url)
+    try:
+        me = client.me()
+    except WebexError as error:
+        raise token_check_failed(error, settings.webex_api_url) from None
+    # the tables, once, before the workers fork (they would race to create them)
+    Store.open(settings.database_url).close()
+    Inbox.open(settings.database_url).close()
+    target = settings.public_url + "/webhooks/webex"
+    report = reconcile_webhooks(
+        client,
+        load_manifest(),
+        target_url=target,
+        secret=settings.webhook_secret.get_secret_value(),
+    )
+    log.info("running as %s; webhooks: %s", me.display_name, report)
+    print(f"Statusbot runs as {me.display_name}; webhooks at {target}: {report}")
+    return target
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+        self.settings = settings
+        self.options = options
+        self.service: Bot | None = None
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+        if "control_socket_disable" in self.cfg.settings:  # gunicorn >= 25.1 has one
+            self.cfg.set("control_socket_disable", True)
+        self.cfg.set("worker_exit", self._worker_exit)
+        self.cfg.set("child_exit", _child_exit)
+
+    def _worker_exit(self, _server: Any, _worker: Any) -> None:
+        if self.service is not None:
+            self.service.stop()
+
+    def load(self) -> Any:
+        # Called in each worker after the fork: every process has its own pools.
+        self.service = build_service(self.settings)
+        self.service.start()
+        self.service.metrics.web_processes.set(1)
+        return create_app(self.service)
+
+
+def _child_exit(_server: Any, worker: Any) -> None:
+    """In the master, for every worker that exited (recycled, crashed or killed):
+    its live gauges stop counting (prometheus_client's multiprocess advice)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def run(
+    settings: Settings, *, port: int, host: str = "127.0.0.1", workers: int | None = None
+) -> int:
+    configure_logging(settings.log_format)
+    prepare(settings)
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers or settings.web_workers,
+        "worker_class": "gthread",
+        "threads": DEFAULT_THREADS,
+        "timeout": 60,
+        "graceful_timeout": 20,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "info",
+        "preload_app": False,
+    }
+    # the one scheduler beside the web workers, as its own process (never in a worker):
+    # on PostgreSQL several `statusbot run` hosts each start one and one of them leads
+    scheduler = spawn_scheduler()
+    try:
+        _Gunicorn(settings, options).run()
+    finally:
+        stop_scheduler(scheduler)
+    return 0

@@ -1,0 +1,1 @@
+"""The durable inbox: webhook events stored first, claimed under a lease, worked on once."""

@@ -1,0 +1,168 @@
+"""A worker's claim on one inbox event, and every write it may make: all fenced.
+
+A lease alone is not enough (security-and-reliability.md, "Receiving"): a worker
+whose lease ran out while it waited on Webex would still record and post, while
+a second worker that claimed the event meanwhile answers it too (issue 10,
+reproduction 1). So each claim gets a fresh random ``claim_token``, and every
+write below is ``UPDATE … WHERE id = :id AND claim_token = :token AND state =
+'working'``. When that matches no row the claim was taken over (or finished by
+another worker): :class:`LostClaim` is raised and the caller stops at once,
+without posting. ``sending`` is such a write and is committed right before
+every post, so a worker that lost its claim never posts.
+
+Every fenced write also renews the lease; ``bot.inbox.leases.LeaseKeeper`` renews it
+in between while the work goes on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import update
+
+from bot.inbox.schema import inbox
+
+if TYPE_CHECKING:
+    from bot.inbox.store import Inbox
+
+#: Errors are stored for operators; they are short by construction, this is a backstop.
+ERROR_LIMIT = 2000
+
+
+class LostClaim(Exception):
+    """This worker no longer holds the event: another worker does, or it is finished."""
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEvent:
+    """An event as it was when claimed (``reply_*``: what an earlier attempt left)."""
+
+    id: int
+    resource: str
+    event: str
+    data_id: str
+    room_id: str | None
+    person_id: str | None
+    data: dict[str, Any]
+    received_at: datetime
+    attempts: int
+    reply_state: str | None
+    reply_fingerprint: str | None
+    reply_started_at: datetime | None
+    error: str | None = None
+    reply_lang: str | None = None
+
+
+@dataclass
+class Claim:
+    """One event held by one worker under ``token`` until finished or released."""
+
+    inbox: Inbox
+    event: InboxEvent
+    token: str
+    lost: bool = field(default=False)
+    posting: bool = field(default=False)  # this attempt committed "sending": it may be out
+    fingerprint: str | None = field(default=None)  # the reply being posted, for looking for it
+    started_at: datetime | None = field(default=None)
+    done: bool = field(default=False)  # finished or released by this worker: nothing to renew
+
+    def renew(self) -> bool:
+        """Extend the lease; False (and ``lost``) when the claim was taken over."""
+        try:
+            self._write()
+        except LostClaim:
+            return False
+        return True
+
+    def sending(self, fingerprint: str) -> None:
+        """Committed right before a post: after a crash we know it may be out."""
+        started = self.inbox.clock()
+        self._write(reply_state="sending", reply_fingerprint=fingerprint, reply_started_at=started)
+        self.posting, self.fingerprint, self.started_at = True, fingerprint, started
+
+    def apologizing(self) -> None:
+        """Committed right before the apology is posted: it is posted at most once."""
+        self._write(reply_state="apologizing")
+
+    def owe_apology(self, error: str, not_before: datetime, lang: str) -> None:
+        """The answer failed for good and Webex would not take the apology yet: give the
+        event back to post only the apology from ``not_before`` on. ``reply_started_at``
+        marks when the apology first became due (its retry window starts there)."""
+        values: dict[str, Any] = {
+            "state": "pending",
+            "lease_until": None,
+            "not_before": not_before,
+            "error": error[:ERROR_LIMIT],
+            "reply_state": "apology_due",
+            "reply_lang": lang,
+        }
+        if self.event.reply_state != "apology_due":
+            values["reply_started_at"] = self.inbox.clock()
+        self._write(**values)
+
+    def release(self, error: str, not_before: datetime, *, posted_maybe: bool) -> None:
+        """Give the event back, to be claimed again from ``not_before`` on.
+
+        ``posted_maybe`` keeps ``reply_state = 'sending'`` so the next claim looks
+        for the reply before posting; otherwise the reply is known not to be out.
+        """
+        values: dict[str, Any] = {
+            "state": "pending",
+            "lease_until": None,
+            "not_before": not_before,
+            "error": error[:ERROR_LIMIT],
+        }
+        if not posted_maybe:
+            values["reply_state"] = None
+        self._write(**values)
+
+    def finish(
+        self,
+        outcome: str,
+        *,
+        reply_state: str | None = None,
+        message_id: str | None = None,
+        apology_id: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record the end: ``failed`` for a reply that failed or is unknown, else done."""
+        values: dict[str, Any] = {
+            "state": "failed" if reply_state in ("failed", "unknown") else "done",
+            "outcome": outcome,
+            "finished_at": self.inbox.clock(),
+            "lease_until": None,
+            "not_before": None,
+            "error": error[:ERROR_LIMIT] if error else None,
+        }
+        if outcome in ("ignored", "replayed"):
+            values["state"] = "ignored"
+        if reply_state is not None:
+            values["reply_state"] = reply_state
+        if message_id is not None:
+            values["reply_message_id"] = message_id
+        if apology_id is not None:
+            values["apology_message_id"] = apology_id
+        self._write(**values)
+
+    def _write(self, **values: Any) -> None:
+        """The fenced write; it also renews the lease while the event stays working."""
+        if values.get("state", "working") == "working":
+            values["lease_until"] = self.inbox.clock() + self.inbox.lease
+        statement = (
+            update(inbox)
+            .where(
+                inbox.c.id == self.event.id,
+                inbox.c.claim_token == self.token,
+                inbox.c.state == "working",
+            )
+            .values(**values)
+        )
+        with self.inbox.engine.begin() as connection:
+            matched = connection.execute(statement).rowcount
+        if matched != 1:
+            self.lost = True
+            raise LostClaim(f"event {self.event.id}: claim taken over")
+        if values.get("state", "working") != "working":
+            self.done = True

@@ -1,0 +1,97 @@
+"""The inbox's tables, and the columns added to them since the first release.
+
+An event row moves ``pending`` → ``working`` → ``done`` | ``failed`` | ``ignored``.
+Every claim writes a fresh ``claim_token``; every later write of that event is
+conditional on it (``bot.inbox.claims``), so a worker whose lease was taken over can
+no longer record anything. ``not_before`` holds a released event back until
+its retry is due (``bot.inbox.retry_plan``).
+
+The reply has its own state, because creating a Webex message is not
+idempotent: ``None`` → ``sending`` → ``sent`` | ``failed`` | ``unknown``, and
+``apology_due`` while the one apology for a failed answer waits for Webex (it
+is retried like an answer), ``apologizing`` while it is being posted.
+``outcome`` says what became of the event as a whole (``bot.outcomes``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    inspect,
+)
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.schema import CreateColumn
+
+metadata = MetaData()
+
+inbox = Table(
+    "inbox_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("dedupe_key", String(400), nullable=False, unique=True),
+    Column("resource", String(40), nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("data_id", String(300), nullable=False),
+    Column("room_id", String(300), nullable=True),
+    Column("person_id", String(300), nullable=True),
+    Column("data", Text, nullable=False),  # the envelope's data (ids, never message text)
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("state", String(16), nullable=False, default="pending"),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("lease_until", DateTime(timezone=True), nullable=True),
+    Column("worker", String(100), nullable=True),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("outcome", String(40), nullable=True),
+    Column("error", Text, nullable=True),
+    Column("reply_state", String(16), nullable=True),
+    Column("reply_fingerprint", String(64), nullable=True),
+    Column("reply_started_at", DateTime(timezone=True), nullable=True),
+    Column("reply_message_id", String(300), nullable=True),
+    # added for fencing and patient retries (issue 10)
+    Column("claim_token", String(32), nullable=True),
+    Column("not_before", DateTime(timezone=True), nullable=True),
+    Column("apology_message_id", String(300), nullable=True),
+    Column("reply_lang", String(2), nullable=True),  # the apology's language, while it is due
+    Index("ix_inbox_claim", "state", "lease_until", "id"),
+    Index("ix_inbox_reply", "reply_message_id"),
+)
+
+spaces = Table(
+    "spaces",
+    metadata,
+    Column("room_id", String(300), primary_key=True),
+    Column("language", String(2), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+FINAL_STATES = ("done", "failed", "ignored")
+
+#: Columns a database made by an older release lacks; all nullable, so adding is safe.
+ADDED_COLUMNS = ("claim_token", "not_before", "apology_message_id", "reply_lang")
+
+
+def add_missing_columns(engine: Engine) -> None:
+    """``ALTER TABLE … ADD COLUMN`` for what an older inbox lacks.
+
+    ``create_all`` creates missing tables, never missing columns. Two processes
+    may start together: the loser's "duplicate column" / "already exists" is fine.
+    """
+    present = {column["name"] for column in inspect(engine).get_columns(inbox.name)}
+    for name in ADDED_COLUMNS:
+        if name in present:
+            continue
+        ddl = CreateColumn(inbox.c[name]).compile(dialect=engine.dialect)
+        try:
+            with engine.begin() as connection:
+                connection.exec_driver_sql(f"ALTER TABLE {inbox.name} ADD COLUMN {ddl}")
+        except DBAPIError as error:
+            if "duplicate" not in str(error.orig) and "already exists" not in str(error.orig):
+                raise

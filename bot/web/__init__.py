@@ -1,0 +1,1 @@
+"""The HTTP edge: the Flask app, receiving a webhook, ``/readyz`` and ``/metrics``."""

@@ -1,0 +1,2 @@
+"""The Webex API client: typed answers, bounded retries, its errors, and the
+webhooks it reconciles with the manifest."""

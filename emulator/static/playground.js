@@ -928,9 +928,15 @@
 
   async function poll() {
     let failed = false;
+    let live = false;
     for (;;) {
       try {
-        const answer = await adminGet(`/_emulator/events?since=${state.seq}&wait=${POLL_WAIT_SECONDS}`);
+        // Until the emulator has answered once (at start, after a failure), ask
+        // without waiting: the badge says "Live" as soon as it is, not after a
+        // long poll's full wait in a quiet space.
+        const wait = live ? POLL_WAIT_SECONDS : 0;
+        const answer = await adminGet(`/_emulator/events?since=${state.seq}&wait=${wait}`);
+        live = true;
         if (failed) {
           failed = false;
           await reloadAfterReconnect();
@@ -947,6 +953,7 @@
         state.seq = Math.max(state.seq, answer.last);
       } catch (error) {
         failed = true;
+        live = false;
         setConnection("offline", "Emulator unreachable — retrying");
         await sleep(RETRY_MS);
       }

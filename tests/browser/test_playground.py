@@ -94,6 +94,9 @@ def test_a_card_from_the_bot_renders_and_its_button_reaches_the_bot(
 ) -> None:
     expect(page.get_by_test_id("person-select")).to_contain_text("alice@example.com")
     expect(page.get_by_test_id("renderer-missing")).to_be_hidden()
+    # Live before anything happens: not "Connecting…" for a long poll's 25 s wait.
+    expect(page.get_by_test_id("connection-status")).to_have_attribute("data-state", "live")
+    expect(page.get_by_test_id("connection-status")).to_have_text("Live")
 
     # A group space with the bot in it.
     page.get_by_test_id("new-space").click()

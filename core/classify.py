@@ -68,18 +68,3 @@ def customer_status(customer: Customer, today: date) -> CustomerStatus:
     subscription = most_important(status_of(sub, today) for sub in customer.subscriptions)
     assert subscription is not None  # a customer has at least one subscription
     return CustomerStatus(customer.provisioning_status, subscription)
-
-
-def row_end_date(customer: Customer, today: date) -> date | None:
-    """The date a list row shows beside the customer's status: the soonest end of
-    the subscriptions that have the status shown, None for suspended (the reference
-    form of ``core.store.classification``'s SQL, which a property test compares)."""
-    shown = customer_status(customer, today).subscription_status
-    if shown is SubscriptionStatus.SUSPENDED:
-        return None
-    ends = [
-        sub.end_date
-        for sub in customer.subscriptions
-        if sub.end_date is not None and status_of(sub, today) is shown
-    ]
-    return min(ends, default=None)

@@ -33,6 +33,7 @@ from core.statuses import (
     SubscriptionKind,
     SubscriptionState,
     SubscriptionStatus,
+    most_important,
 )
 
 #: The longest horizon anyone may ask about: ten years.
@@ -107,6 +108,28 @@ def customer_matches(query: Query, customer: Customer, today: date) -> bool:
         if needle not in customer.name.casefold() and query.name != customer.id:
             return False
     return any(subscription_matches(query, sub, today) for sub in customer.subscriptions)
+
+
+def matched_row(
+    query: Query, customer: Customer, today: date
+) -> tuple[ProvisioningStatus, SubscriptionStatus, date | None] | None:
+    """What a list row shows for a customer that matches ``query`` (None when it
+    does not): the most important provisioning and subscription statuses among
+    the subscriptions that matched, and the soonest end of those matched ones
+    with the status shown (None for suspended or evergreen). So in "show active"
+    a customer with a suspended subscription beside an active one reads "Active"
+    with the active one's date; the reference form of the store's SQL.
+    """
+    if not customer_matches(query, customer, today):
+        return None
+    matched = [sub for sub in customer.subscriptions if subscription_matches(query, sub, today)]
+    provisioning = most_important(sub.provisioning_status for sub in matched)
+    shown = most_important(status_of(sub, today) for sub in matched)
+    assert provisioning is not None and shown is not None  # it matched
+    if shown is SubscriptionStatus.SUSPENDED:
+        return provisioning, shown, None
+    ends = [sub.end_date for sub in matched if sub.end_date and status_of(sub, today) is shown]
+    return provisioning, shown, min(ends, default=None)
 
 
 #: The named filter "needing attention" (status-reference.md): what help, the

@@ -22,12 +22,10 @@ from core.results import Summary
 from core.statuses import ProvisioningStatus, SubscriptionStatus
 from core.store import sql
 from core.store.schema import classification, customers, imports, subscriptions
+from core.store.sql import NO_END_DATE
 
 C = customers.c
 S = subscriptions.c
-#: Stands for "no end date to come" in the sort column, so that it sorts last
-#: in both engines and the list-order index serves the ORDER BY.
-NO_END_DATE = date(9999, 12, 31)
 
 
 def is_classified(connection: Connection, today: date) -> bool:

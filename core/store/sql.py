@@ -10,7 +10,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 
 from core.classify import HORIZON_30, HORIZON_60
 from core.query import Query
@@ -33,6 +45,9 @@ _SUSPENDED = SubscriptionState.SUSPENDED.value
 #: Rows or ids per statement in bulk reads and writes: far below SQLite's limit
 #: of bound parameters, large enough that round trips do not dominate.
 BATCH = 5000
+#: Stands for "no end date to come" in the sort column, so that it sorts last
+#: in both engines and the list-order index serves the ORDER BY.
+NO_END_DATE = date(9999, 12, 31)
 
 
 def status_predicate(status: SubscriptionStatus, today: date) -> ColumnElement[bool]:
@@ -158,18 +173,62 @@ def customer_level_filter(query: Query) -> ColumnElement[bool] | None:
     return and_(true(), *conditions) if conditions else None
 
 
+def name_filter(query: Query) -> ColumnElement[bool]:
+    """The customers whose name holds ``query.name`` (any case), or whose id it is."""
+    if query.name is None:
+        return true()
+    return or_(
+        C.name_folded.like(like_pattern(query.name.casefold()), escape="\\"),
+        C.id == query.name,
+    )
+
+
+def by_subscription(query: Query) -> bool:
+    """Whether ``query`` asks about subscriptions (anything but a name)."""
+    return query.model_copy(update={"name": None}) != Query()
+
+
+def matched_rows(query: Query, today: date) -> Subquery:
+    """Per matching customer, what its list row shows: the most important
+    provisioning and subscription ranks among the subscriptions that match
+    ``query``, and the soonest end of those with the status shown (NO_END_DATE
+    for suspended or evergreen). ``core.query.matched_row`` is the reference.
+
+    One pass over the matching subscriptions (a window per customer), so a
+    question that matches few costs little. Reads ``status_rank``.
+    """
+    suspended = SubscriptionStatus.SUSPENDED.rank
+    end = case(
+        (S.status_rank == suspended, NO_END_DATE), else_=func.coalesce(S.end_date, NO_END_DATE)
+    )
+    ranked = (
+        select(
+            S.customer_pk,
+            func.min(S.provisioning_rank)
+            .over(partition_by=S.customer_pk)
+            .label("provisioning_rank"),
+            S.status_rank.label("subscription_rank"),
+            end.label("soonest_end_date"),
+            func.row_number()
+            .over(partition_by=S.customer_pk, order_by=(S.status_rank, end))
+            .label("n"),
+        )
+        .where(subscription_filter(query, today))
+        .subquery()
+    )
+    r = ranked.c
+    return (
+        select(r.customer_pk, r.provisioning_rank, r.subscription_rank, r.soonest_end_date)
+        .where(r.n == 1)
+        .subquery()
+    )
+
+
 def customer_filter(query: Query, today: date) -> ColumnElement[bool]:
     """The customers that match ``query``: by name or id, and by at least one
     subscription (or, where exact, by their own most important statuses)."""
-    conditions: list[ColumnElement[bool]] = []
-    if query.name is not None:
-        conditions.append(
-            or_(
-                C.name_folded.like(like_pattern(query.name.casefold()), escape="\\"),
-                C.id == query.name,
-            )
-        )
-    if query.model_copy(update={"name": None}) != Query():
+    conditions: list[ColumnElement[bool]] = [name_filter(query)]
+    if by_subscription(query):
         by_customer = customer_level_filter(query)
         if by_customer is not None:
             conditions.append(by_customer)

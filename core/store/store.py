@@ -13,11 +13,14 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Engine,
+    FromClause,
     Integer,
     Text,
     case,
@@ -42,10 +45,11 @@ from core.statuses import (
     SubscriptionStatus,
 )
 from core.store import sql
-from core.store.classification import NO_END_DATE, classify, is_classified, read_summary
+from core.store.classification import classify, is_classified, read_summary
 from core.store.importing import attach, detach, replace_snapshot
 from core.store.loading import load_customers, stream_customers
 from core.store.schema import create_tables, customers, imports, metadata, transitions
+from core.store.sql import NO_END_DATE
 
 C = customers.c
 LIST_ORDER = (C.subscription_rank, C.provisioning_rank, C.soonest_end_date, C.name_folded, C.id)
@@ -115,17 +119,12 @@ class Store:
         """The customers matching ``query``, in list order: most important first,
         then soonest end date, then name."""
         self.classify(today)
+        listed = _Listed.of(query, today)
         statement = (
-            select(
-                C.id,
-                C.name,
-                C.provisioning_rank,
-                C.subscription_rank,
-                C.soonest_end_date,
-                C.subscription_count,
-            )
-            .where(sql.customer_filter(query, today))
-            .order_by(*LIST_ORDER)
+            select(C.id, C.name, *listed.shown, C.subscription_count)
+            .select_from(listed.source)
+            .where(listed.where)
+            .order_by(*listed.order)
             .offset(offset)
         )
         if limit is not None:
@@ -147,15 +146,17 @@ class Store:
         ``subscriptions``, as ``CustomerRow`` does.
         """
         self.classify(today)
-        where = sql.customer_filter(query, today)
-        soonest = case((C.soonest_end_date == NO_END_DATE, None), else_=C.soonest_end_date)
+        listed = _Listed.of(query, today)
+        where, order = listed.where, listed.order
+        provisioning_rank, subscription_rank, shown_end = listed.shown
+        soonest = case((shown_end == NO_END_DATE, None), else_=shown_end)
         provisioning_key = case(
             {status.rank: status.value for status in ProvisioningStatus},
-            value=C.provisioning_rank,
+            value=provisioning_rank,
         )
         subscription_key = case(
             {status.rank: status.value for status in SubscriptionStatus},
-            value=C.subscription_rank,
+            value=subscription_rank,
         )
         postgres = self.engine.dialect.name == "postgresql"
         if postgres:
@@ -176,16 +177,24 @@ class Store:
             "subscriptions", C.subscription_count,
         )  # fmt: skip
         if postgres:
-            statement = select(
-                func.count(),
-                func.coalesce(
-                    func.json_agg(aggregate_order_by(item, *LIST_ORDER)).cast(Text), "[]"
-                ),
-            ).where(where)
+            statement = (
+                select(
+                    func.count(),
+                    func.coalesce(func.json_agg(aggregate_order_by(item, *order)).cast(Text), "[]"),
+                )
+                .select_from(listed.source)
+                .where(where)
+            )
         else:
             # SQLite < 3.44 has no ORDER BY inside an aggregate; it aggregates
             # the rows of an ordered subquery in that order (a test checks).
-            ordered = select(item.label("item")).where(where).order_by(*LIST_ORDER).subquery()
+            ordered = (
+                select(item.label("item"))
+                .select_from(listed.source)
+                .where(where)
+                .order_by(*order)
+                .subquery()
+            )
             statement = select(func.count(), func.json_group_array(func.json(ordered.c.item)))
         with self.engine.connect() as connection:
             total, text_ = connection.execute(statement).one()
@@ -313,6 +322,41 @@ class Store:
         with self.engine.connect() as connection:
             connection.execute(text("ANALYZE"))
             connection.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class _Listed:
+    """Where a list's rows come from: what each row shows (provisioning rank,
+    subscription rank, end date), the tables, the filter and the list order.
+
+    A question about subscriptions shows, on each row, the statuses of the
+    subscriptions that matched it (``sql.matched_rows``): in "show active" a
+    customer with one suspended subscription reads "Active" with that active
+    one's date. A name alone (or nothing), and a question about the most
+    important statuses (needing attention, suspended, failed: where
+    ``sql.customer_level_filter`` is exact, the customer's most important
+    status is the one that matched), show the customer's own, classified once a
+    day, in the list-order index: the fast path of the common questions.
+    """
+
+    shown: tuple[ColumnElement[Any], ColumnElement[Any], ColumnElement[Any]]
+    source: FromClause
+    where: ColumnElement[bool]
+    order: tuple[ColumnElement[Any], ...]
+
+    @classmethod
+    def of(cls, query: Query, today: date) -> _Listed:
+        if not sql.by_subscription(query) or sql.customer_level_filter(query) is not None:
+            shown = (C.provisioning_rank, C.subscription_rank, C.soonest_end_date)
+            return cls(shown, customers, sql.customer_filter(query, today), LIST_ORDER)
+        matched = sql.matched_rows(query, today)
+        m = matched.c
+        return cls(
+            (m.provisioning_rank, m.subscription_rank, m.soonest_end_date),
+            customers.join(matched, C.pk == m.customer_pk),
+            sql.name_filter(query),
+            (m.subscription_rank, m.provisioning_rank, m.soonest_end_date, C.name_folded, C.id),
+        )
 
 
 def _row(row: Any, today: date) -> CustomerRow:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -55,3 +56,17 @@ def test_the_terminal_gets_plain_text_not_escaped_markdown(tmp_path: Path) -> No
     listed = ask("show suspended", cwd=tmp_path)
     assert listed.returncode == 0
     assert "\\" not in listed.stdout and "**" not in listed.stdout
+
+
+def test_rows_show_the_status_that_matched_with_its_own_date(tmp_path: Path) -> None:
+    """In "show active", a customer with a suspended or expired subscription beside
+    an active one reads "Active" with the active one's date (issue 13 item 8)."""
+    listed = ask("show active", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    rows = [line for line in listed.stdout.splitlines() if line.startswith("- ")]
+    assert len(rows) == 10
+    assert all(" · Active" in row and "Suspended" not in row for row in rows), rows
+    answered = ask("show active", "--json", cwd=tmp_path)
+    items = json.loads(answered.stdout)["customers"]
+    assert {item["subscription_status"] for item in items} == {"active"}
+    assert all(item["days_left"] is None or item["days_left"] > 60 for item in items)

@@ -44,12 +44,12 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.access import AccessPolicy, Person
 from bot.web.metrics import Metrics
 from bot.webex.client import WebexClient, WebexError
-from core.store.schema import create_tables
+from core.dialect.schema import ensure_schema
+from core.dialect.statements import upsert
 
 log = logging.getLogger("statusbot.retraction")
 
@@ -92,18 +92,17 @@ class DataPosts:
         self.window = window
         self.prune_every = prune_every
         self._pruned_at = 0.0
-        self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
     @classmethod
     def open(cls, engine: Engine, **options: Any) -> DataPosts:
         """On ``engine`` (the inbox's: same database, same SQLite locking), table made."""
-        create_tables(engine, metadata)
+        ensure_schema(engine, metadata)
         return cls(engine, **options)
 
     def record(self, room_id: str, message_id: str) -> None:
         """Remember a data-bearing post (a second record of one message is a no-op)."""
         statement = (
-            self._insert(data_messages)
+            upsert(self.engine, data_messages)
             .values(message_id=message_id, room_id=room_id, posted_at=self.clock())
             .on_conflict_do_nothing(index_elements=["message_id"])
         )

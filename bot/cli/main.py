@@ -18,6 +18,7 @@ from pathlib import Path
 from bot.cli.args import day
 from bot.settings import Settings, SettingsError, load_settings
 from bot.webex.check import WebexUnavailable
+from core.dialect import SchemaError
 from core.ingest.snapshot import SnapshotInvalid, read_snapshot
 from core.store import Store
 
@@ -45,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WebexUnavailable as error:
         print(f"statusbot: {error}", file=sys.stderr)
         return EXIT_UNAVAILABLE
+    except SchemaError as error:  # the database needs a migration: not for a restart to mend
+        print(f"statusbot: {error}", file=sys.stderr)
+        return EXIT_SETTINGS
     except KeyboardInterrupt:
         return 130
 

@@ -1,4 +1,5 @@
-"""The inbox's tables, and the columns added to them since the first release.
+"""The inbox's tables (columns added since an older release reach its database
+through ``core.dialect.schema.ensure_schema``).
 
 An event row moves ``pending`` → ``working`` → ``done`` | ``failed`` | ``ignored``.
 Every claim writes a fresh ``claim_token``; every later write of that event is
@@ -18,17 +19,13 @@ from __future__ import annotations
 from sqlalchemy import (
     Column,
     DateTime,
-    Engine,
     Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
-    inspect,
 )
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.schema import CreateColumn
 
 metadata = MetaData()
 
@@ -73,25 +70,3 @@ spaces = Table(
 )
 
 FINAL_STATES = ("done", "failed", "ignored")
-
-#: Columns a database made by an older release lacks; all nullable, so adding is safe.
-ADDED_COLUMNS = ("claim_token", "not_before", "apology_message_id", "reply_lang")
-
-
-def add_missing_columns(engine: Engine) -> None:
-    """``ALTER TABLE … ADD COLUMN`` for what an older inbox lacks.
-
-    ``create_all`` creates missing tables, never missing columns. Two processes
-    may start together: the loser's "duplicate column" / "already exists" is fine.
-    """
-    present = {column["name"] for column in inspect(engine).get_columns(inbox.name)}
-    for name in ADDED_COLUMNS:
-        if name in present:
-            continue
-        ddl = CreateColumn(inbox.c[name]).compile(dialect=engine.dialect)
-        try:
-            with engine.begin() as connection:
-                connection.exec_driver_sql(f"ALTER TABLE {inbox.name} ADD COLUMN {ddl}")
-        except DBAPIError as error:
-            if "duplicate" not in str(error.orig) and "already exists" not in str(error.orig):
-                raise

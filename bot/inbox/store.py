@@ -20,55 +20,16 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    Engine,
-    and_,
-    create_engine,
-    delete,
-    event,
-    func,
-    or_,
-    select,
-    update,
-)
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, and_, delete, func, or_, select, update
 
 from bot.inbox.claims import Claim, InboxEvent
-from bot.inbox.schema import FINAL_STATES, add_missing_columns, inbox, metadata, spaces
+from bot.inbox.schema import FINAL_STATES, inbox, metadata, spaces
 from core.clock import Clock, aware
-from core.store.schema import create_tables
-from core.store.store import prepare_sqlite
+from core.dialect.engines import open_engine
+from core.dialect.schema import ensure_schema
+from core.dialect.statements import skip_locked, upsert
 
-__all__ = ["Claim", "Inbox", "InboxEvent", "create_inbox_engine", "inbox", "metadata", "spaces"]
-
-
-def create_inbox_engine(url: str) -> Engine:
-    """An engine whose transactions can claim rows safely on either backend.
-
-    On SQLite, pysqlite's own transaction handling is turned off and every
-    transaction begins with ``BEGIN IMMEDIATE`` (the write lock at once), the
-    way SQLAlchemy documents for SERIALIZABLE use of SQLite. ``hide_parameters``:
-    a failed statement's parameters (a webhook's ids and email) never reach a
-    log through an exception's text.
-    """
-    if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
-    engine = create_engine(
-        url,
-        connect_args={"timeout": 30, "check_same_thread": False},
-        hide_parameters=True,
-    )
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        prepare_sqlite(dbapi_connection)
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
+__all__ = ["Claim", "Inbox", "InboxEvent", "inbox", "metadata", "spaces"]
 
 
 def _now() -> datetime:
@@ -87,13 +48,12 @@ class Inbox:
         self.engine = engine
         self.clock = clock
         self.lease = timedelta(seconds=lease)
-        self._postgres = engine.dialect.name == "postgresql"
 
     @classmethod
     def open(cls, url: str, **options: Any) -> Inbox:
-        box = cls(create_inbox_engine(url), **options)
-        create_tables(box.engine, metadata)
-        add_missing_columns(box.engine)
+        """On an engine whose transactions can claim rows safely on either backend."""
+        box = cls(open_engine(url, claiming=True), **options)
+        ensure_schema(box.engine, metadata)
         return box
 
     def close(self) -> None:
@@ -125,9 +85,8 @@ class Inbox:
         }
         if outcome is not None:
             values |= {"state": "ignored", "outcome": outcome, "finished_at": now}
-        dialect = postgresql if self._postgres else sqlite
         statement = (
-            dialect.insert(inbox)
+            upsert(self.engine, inbox)
             .values(values)
             .on_conflict_do_nothing(index_elements=["dedupe_key"])
             .returning(inbox.c.id)
@@ -150,9 +109,9 @@ class Inbox:
             ),
             and_(inbox.c.state == "working", inbox.c.lease_until < now),
         )
-        chosen = select(inbox).where(claimable).order_by(inbox.c.id).limit(limit)
-        if self._postgres:
-            chosen = chosen.with_for_update(skip_locked=True)
+        chosen = skip_locked(
+            select(inbox).where(claimable).order_by(inbox.c.id).limit(limit), self.engine
+        )
         tokens: dict[int, str] = {}
         with self.engine.begin() as connection:
             rows = connection.execute(chosen).mappings().all()
@@ -222,8 +181,7 @@ class Inbox:
 
     def set_space_language(self, room_id: str, language: str | None) -> None:
         """``None`` forgets the choice: the space follows each question's language."""
-        dialect = postgresql if self._postgres else sqlite
-        statement = dialect.insert(spaces).values(
+        statement = upsert(self.engine, spaces).values(
             room_id=room_id, language=language, updated_at=self.clock()
         )
         statement = statement.on_conflict_do_update(

@@ -16,12 +16,12 @@ from bot.inbox.store import Inbox
 from bot.retraction import DataPosts
 from bot.scheduler.alerts import AlertRunner
 from bot.scheduler.digests import DigestRunner
-from bot.scheduler.election import leadership_for
 from bot.scheduler.posting import ProactivePoster
 from bot.scheduler.runtime import Jobs, Scheduler
 from bot.settings import SCHEDULER_NEEDS, Settings
 from bot.webex.client import RetryPolicy, WebexClient
 from core.clock import Clock, utc_now
+from core.dialect.leadership import leadership_for
 from core.proactive.ledger import Ledger
 from core.proactive.store import ProactiveStore
 from core.statuses import Lang

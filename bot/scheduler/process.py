@@ -15,8 +15,8 @@ from types import FrameType
 
 from bot.logs import configure_logging
 from bot.scheduler.build import build_scheduler
-from bot.scheduler.election import SchedulerRefused
 from bot.settings import SCHEDULER_NEEDS, load_settings
+from core.dialect.leadership import SchedulerRefused
 
 log = logging.getLogger("statusbot.scheduler")
 

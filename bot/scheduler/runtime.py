@@ -3,7 +3,7 @@
 ``Scheduler.serve`` is what ``statusbot scheduler`` (and the scheduler beside
 ``statusbot run`` and ``statusbot demo``) runs until told to stop:
 
-1. become the leader (``bot.scheduler.election``: PostgreSQL waits its turn,
+1. become the leader (``core.dialect.leadership``: PostgreSQL waits its turn,
    SQLite refuses a second scheduler outright);
 2. start APScheduler on the shared job store with the fixed jobs
    (``bot.scheduler.jobs``), and catch up on the day change at once;
@@ -29,9 +29,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.scheduler.alerts import AlertRunner
 from bot.scheduler.digests import DigestRunner
-from bot.scheduler.election import Leadership
 from bot.scheduler.jobs import JOB_TABLE, ensure_jobs, register
 from core.clock import Clock
+from core.dialect.leadership import Leadership
 from core.proactive.day_change import record_day_change
 from core.store import Store
 

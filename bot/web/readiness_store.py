@@ -17,16 +17,13 @@ PostgreSQL it opens its own connection too (no pool), with short timeouts.
 from __future__ import annotations
 
 import os
-import sqlite3
-from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, delete, false, literal, select
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Engine, delete, false, literal, select
+from sqlalchemy.exc import DBAPIError
 
 from bot.inbox.store import inbox
 from bot.inbox.store import metadata as inbox_metadata
+from core.dialect.engines import is_busy, open_probe_engine, sqlite_file, statement_timeout
 from core.store.schema import metadata as store_metadata
 
 #: Seconds a probe waits for a connection or a statement.
@@ -39,8 +36,8 @@ class StoreProbe:
     """``problem()`` says why the store would not take a delivery now, or None."""
 
     def __init__(self, database_url: str, fallback: Engine) -> None:
-        self._file = _sqlite_file(database_url)
-        self._engine = _probe_engine(database_url, self._file) or fallback
+        self._file = sqlite_file(database_url)
+        self._engine = open_probe_engine(database_url, TIMEOUT_SECONDS) or fallback
 
     def problem(self) -> str | None:
         if self._file is not None and not os.access(self._file, os.W_OK):
@@ -51,46 +48,17 @@ class StoreProbe:
             with self._engine.connect() as connection:
                 transaction = connection.begin()
                 try:
-                    if self._file is None:
-                        connection.exec_driver_sql(
-                            f"SET LOCAL statement_timeout = {TIMEOUT_SECONDS * 1000}"
-                        )
+                    statement_timeout(connection, TIMEOUT_SECONDS)
                     for table in TABLES:
                         connection.execute(select(literal(1)).select_from(table).limit(1))
                     connection.execute(delete(inbox).where(false()))
                 finally:
                     transaction.rollback()
         except DBAPIError as error:
-            if isinstance(error, OperationalError) and "locked" in str(error.orig):
-                return None  # SQLite: another writer holds the lock; busy, not broken
+            if is_busy(error):
+                return None  # another writer holds the lock: busy, not broken
             return _first_line(error.orig)
         return None
-
-
-def _sqlite_file(url: str) -> Path | None:
-    """The SQLite database file; None for PostgreSQL or an in-memory database."""
-    if not url.startswith("sqlite"):
-        return None
-    database = make_url(url).database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database).resolve()
-
-
-def _probe_engine(url: str, file: Path | None) -> Engine | None:
-    """An engine that opens a new connection per probe; None for an in-memory SQLite."""
-    if not url.startswith("sqlite"):
-        return create_engine(
-            url, poolclass=NullPool, connect_args={"connect_timeout": TIMEOUT_SECONDS}
-        )
-    if file is None:
-        return None
-    uri = file.as_uri() + "?mode=rw"
-
-    def connect() -> sqlite3.Connection:
-        return sqlite3.connect(uri, uri=True, timeout=TIMEOUT_SECONDS, check_same_thread=False)
-
-    return create_engine("sqlite://", creator=connect, poolclass=NullPool)
 
 
 def _first_line(error: BaseException | None) -> str:

@@ -14,9 +14,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Engine, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from core.dialect.statements import hold_still, upsert
 from core.proactive.schema import day_changes
 from core.store.classification import classify
 from core.store.importing import list_statuses, record_transitions, status_changes
@@ -34,14 +34,12 @@ def record_day_change(engine: Engine, today: date, recorded_at: datetime) -> int
     attempt waits for the first and then finds the day taken).
     """
     with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # an import running now would compare against rows this replaces
-            connection.exec_driver_sql("LOCK TABLE customers IN SHARE MODE")
+        # an import running now would compare against rows this replaces
+        hold_still(connection, customers)
         # written first (on SQLite a transaction that reads, then writes, can fail
         # when another process wrote in between); the primary key makes it once a day
-        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
         taken = connection.execute(
-            dialect.insert(day_changes)
+            upsert(connection, day_changes)
             .values(day=today, since=today, recorded_at=recorded_at, changes=0)
             .on_conflict_do_nothing(index_elements=["day"])
             .returning(day_changes.c.day)

@@ -21,10 +21,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from core.clock import Clock, aware, utc_now
+from core.dialect.statements import upsert
 from core.proactive.models import StatusChange
 from core.proactive.schema import batches, posts
 from core.store.schema import transitions
@@ -52,14 +52,13 @@ class Ledger:
     def __init__(self, engine: Engine, *, clock: Clock = utc_now) -> None:
         self.engine = engine
         self.clock = clock
-        self._dialect: Any = postgresql if engine.dialect.name == "postgresql" else sqlite
 
     # -- posts ------------------------------------------------------------------------
 
     def claim_post(self, key: str, room_id: str, kind: str) -> bool:
         """Take ``key`` before posting; False when it was taken before (post nothing)."""
         statement = (
-            self._dialect.insert(posts)
+            upsert(self.engine, posts)
             .values(key=key, room_id=room_id, kind=kind, state="sending", started_at=self.clock())
             .on_conflict_do_nothing(index_elements=["key"])
             .returning(posts.c.key)  # rowcount is -1 here with psycopg
@@ -155,7 +154,7 @@ class Ledger:
         """Note that the batch is being worked on (``open``), if it was not already."""
         with self.engine.begin() as connection:
             connection.execute(
-                self._dialect.insert(batches)
+                upsert(self.engine, batches)
                 .values(
                     key=header.key,
                     recorded_at=header.recorded_at,

@@ -10,9 +10,9 @@ Webex may deliver an event twice.
 from __future__ import annotations
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from core.dialect.statements import upsert
 from core.proactive.schema import items, spaces
 
 IT = items.c
@@ -20,9 +20,8 @@ SP = spaces.c
 
 
 def ensure_space(connection: Connection, room_id: str) -> None:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     connection.execute(
-        dialect.insert(spaces)
+        upsert(connection, spaces)
         .values(room_id=room_id, last_number=0)
         .on_conflict_do_nothing(index_elements=["room_id"])
     )

@@ -15,6 +15,8 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from core.clock import Clock, aware, utc_now
+from core.dialect.engines import open_engine
+from core.dialect.schema import ensure_schema
 from core.proactive.ledger import changes_of_batch
 from core.proactive.models import (
     AlertEntry,
@@ -29,8 +31,6 @@ from core.proactive.schema import items, metadata, spaces
 from core.proactive.spaces import drop_space, ensure_space, move_space
 from core.proactive.watch import watches
 from core.query import Query
-from core.store.schema import create_tables
-from core.store.store import create_store_engine
 
 IT = items.c
 
@@ -50,13 +50,13 @@ class ProactiveStore:
     def open(cls, url: str, *, default_zone: str = "UTC", clock: Clock = utc_now) -> ProactiveStore:
         """A store on its own engine, tables created (commands and tests; the bot
         passes the customer store's engine instead, one pool for both)."""
-        store = cls(create_store_engine(url), default_zone=default_zone, clock=clock)
+        store = cls(open_engine(url), default_zone=default_zone, clock=clock)
         store.create_schema()
         return store
 
     def create_schema(self) -> None:
         """Create the proactive tables (the ledger's too) where they are missing."""
-        create_tables(self.engine, metadata)
+        ensure_schema(self.engine, metadata)
 
     def close(self) -> None:
         self.engine.dispose()

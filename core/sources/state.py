@@ -28,8 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from core.dialect.schema import ensure_schema
 from core.sources.base import SourceError, SourceNotReady
-from core.store.schema import create_tables
 
 SNAPSHOT = "(snapshot)"
 
@@ -81,7 +81,7 @@ _ensured: weakref.WeakSet[Engine] = weakref.WeakSet()
 def ensure_table(engine: Engine) -> None:
     """Create the table once per engine (every scrape and reply reads it)."""
     if engine not in _ensured:
-        create_tables(engine, metadata)
+        ensure_schema(engine, metadata)
         _ensured.add(engine)
 
 

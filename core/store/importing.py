@@ -15,9 +15,10 @@ from datetime import date, datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection
 
+from core.dialect.statements import bulk_insert
 from core.ingest.staging import Change, Snapshot
 from core.results import ImportResult, Transition
 from core.statuses import (
@@ -31,7 +32,8 @@ from core.store.schema import customers, imports, services, subscriptions, trans
 
 C = customers.c
 S = subscriptions.c
-#: The schema name a SQLite store attaches a snapshot's scratch file under.
+#: The schema name a SQLite store attaches a snapshot's scratch file under
+#: (``core.dialect.statements.attached``).
 STAGED = "staged"
 
 
@@ -42,6 +44,7 @@ def replace_snapshot(
     today: date,
     source: str,
     recorded_at: datetime,
+    staged: bool = False,
 ) -> ImportResult:
     """Replace the stored customers with ``snapshot``, in one transaction.
 
@@ -50,7 +53,8 @@ def replace_snapshot(
     count (not the passing of time). The first import is the baseline and
     records none. A snapshot identical to the last one writes nothing.
     Everything streams: the comparison is made in the snapshot's scratch
-    database, and rows go to the store in batches (COPY on PostgreSQL).
+    database, and rows go to the store in batches (COPY on PostgreSQL), or,
+    ``staged``, copied from the scratch file attached as ``STAGED`` (SQLite).
     """
     unchanged = ImportResult(
         customers=len(snapshot.customers),
@@ -73,7 +77,10 @@ def replace_snapshot(
     connection.execute(delete(services))
     connection.execute(delete(subscriptions))
     connection.execute(delete(customers))
-    _insert_snapshot(connection, snapshot)
+    if staged:
+        _insert_attached(connection)
+    else:
+        _insert_snapshot(connection, snapshot)
     import_id = connection.execute(
         insert(imports).returning(imports.c.id),
         dict(
@@ -117,9 +124,6 @@ def record_transitions(
 
 
 def _insert_snapshot(connection: Connection, snapshot: Snapshot) -> None:
-    if connection.dialect.name == "sqlite" and _attached(connection):
-        _insert_attached(connection)
-        return
     customer_rows = (
         {
             "pk": pk,
@@ -152,33 +156,7 @@ def _insert_snapshot(connection: Connection, snapshot: Snapshot) -> None:
         (subscriptions, subscription_rows),
         (services, service_rows),
     ):
-        if connection.dialect.name == "postgresql":
-            _copy(connection, table, rows)
-            continue
-        for batch in _batches(rows, sql.BATCH):
-            connection.execute(insert(table), batch)
-
-
-def attach(connection: Connection, snapshot: Snapshot) -> None:
-    """SQLite: make the snapshot's scratch file readable as ``staged`` on this
-    connection, so the rows are copied by INSERT … SELECT inside SQLite (several
-    times less CPU than passing them through Python). Before the transaction:
-    SQLite refuses ATTACH inside one."""
-    connection.exec_driver_sql(f"ATTACH DATABASE ? AS {STAGED}", (str(snapshot.path),))
-    raw = connection.connection.driver_connection
-    assert raw is not None
-    raw.create_function("casefold", 1, str.casefold, deterministic=True)
-    connection.commit()
-
-
-def detach(connection: Connection) -> None:
-    connection.exec_driver_sql(f"DETACH DATABASE {STAGED}")
-    connection.commit()
-
-
-def _attached(connection: Connection) -> bool:
-    names = connection.exec_driver_sql("PRAGMA database_list").all()
-    return any(row[1] == STAGED for row in names)
+        bulk_insert(connection, table, rows, sql.BATCH)
 
 
 def _insert_attached(connection: Connection) -> None:
@@ -201,20 +179,6 @@ def _insert_attached(connection: Connection) -> None:
         "INSERT INTO main.services (subscription_id, name, provisioning_status) "
         f"SELECT subscription_id, name, status FROM {STAGED}.services ORDER BY seq"
     )
-
-
-def _copy(connection: Connection, table: Table, rows: Iterable[dict[str, Any]]) -> None:
-    """PostgreSQL's COPY (through psycopg, in the same transaction): several times
-    faster than batched INSERTs for a snapshot of half a million rows."""
-    columns = [
-        column.name for column in table.columns if column.name != "id" or table is not services
-    ]
-    command = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
-    raw = connection.connection.driver_connection
-    assert raw is not None
-    with raw.cursor() as cursor, cursor.copy(command) as copy:
-        for row in rows:
-            copy.write_row([row.get(name) for name in columns])
 
 
 def list_statuses(connection: Connection, today: date) -> dict[str, tuple[int, int]]:

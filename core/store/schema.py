@@ -1,4 +1,4 @@
-"""The tables. One schema for SQLite and PostgreSQL.
+"""The tables. One schema for SQLite and PostgreSQL (made by ``core.dialect.schema``).
 
 Subscriptions carry their most important service's provisioning status and
 its rank (computed at import: it never depends on the date), so list queries
@@ -17,7 +17,6 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
-    Engine,
     ForeignKey,
     Index,
     Integer,
@@ -25,9 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    text,
 )
-from sqlalchemy.exc import DBAPIError
 
 metadata = MetaData()
 
@@ -133,32 +130,3 @@ classification = Table(
     Column("import_id", Integer, nullable=True),
     Column("summary", Text, nullable=True),  # JSON: counts per status on that day
 )
-
-
-#: Key of the PostgreSQL advisory lock held while tables are created.
-SCHEMA_LOCK = 0x5374_6174  # "Stat"
-
-
-def create_tables(engine: Engine, tables: MetaData) -> None:
-    """Create what is missing, safely when several processes start at once.
-
-    ``create_all`` looks, then creates: two processes starting together (the
-    workers of ``statusbot run``) can both decide to create the same table.
-    On PostgreSQL an advisory lock makes them take turns; on SQLite, where
-    the database serialises writers, the loser sees "already exists" and
-    looks again.
-    """
-    # each "already exists" means another process made progress: a few rounds suffice
-    attempts = len(tables.tables) + 2
-    for attempt in range(attempts):
-        try:
-            with engine.begin() as connection:
-                if connection.dialect.name == "postgresql":
-                    connection.execute(
-                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK}
-                    )
-                tables.create_all(connection)
-            return
-        except DBAPIError as error:
-            if attempt == attempts - 1 or "already exists" not in str(error.orig):
-                raise

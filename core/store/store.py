@@ -9,31 +9,19 @@ of the day), ``importing`` (snapshots), ``loading`` (whole customers).
 
 from __future__ import annotations
 
-import sqlite3
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Engine,
-    FromClause,
-    Integer,
-    Text,
-    case,
-    create_engine,
-    event,
-    func,
-    select,
-    text,
-)
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import ColumnElement, Engine, FromClause, case, select, text
 from sqlalchemy.engine import Connection
 
 from core.clock import aware
+from core.dialect.engines import open_engine
+from core.dialect.schema import ensure_schema
+from core.dialect.statements import attached, days_until, json_rows
 from core.ingest.snapshot import Snapshot
 from core.models import Customer
 from core.query import Query
@@ -46,50 +34,13 @@ from core.statuses import (
 )
 from core.store import sql
 from core.store.classification import classify, is_classified, read_summary
-from core.store.importing import attach, detach, replace_snapshot
+from core.store.importing import STAGED, replace_snapshot
 from core.store.loading import load_customers, stream_customers
-from core.store.schema import create_tables, customers, imports, metadata, transitions
+from core.store.schema import customers, imports, metadata, transitions
 from core.store.sql import NO_END_DATE
 
 C = customers.c
 LIST_ORDER = (C.subscription_rank, C.provisioning_rank, C.soonest_end_date, C.name_folded, C.id)
-
-
-def prepare_sqlite(dbapi_connection: Any) -> None:
-    """Settings for every SQLite connection (the store's and the inbox's): WAL so
-    readers never block the writer, a busy timeout, foreign keys.
-
-    Switching a new database to WAL answers "database is locked" at once, without
-    waiting, when another process is doing the same: that is retried briefly.
-    """
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA busy_timeout=30000")
-        for attempt in range(1, 51):
-            try:
-                cursor.execute("PRAGMA journal_mode=WAL")
-                break
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error) or attempt == 50:
-                    raise
-                time.sleep(min(0.01 * attempt, 0.2))
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-    finally:
-        cursor.close()
-
-
-def create_store_engine(url: str) -> Engine:
-    """An engine with the settings each backend needs for concurrent use."""
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-            prepare_sqlite(dbapi_connection)
-
-        return engine
-    return create_engine(url, pool_pre_ping=True)
 
 
 class Store:
@@ -101,12 +52,12 @@ class Store:
 
     @classmethod
     def open(cls, url: str) -> Store:
-        store = cls(create_store_engine(url))
+        store = cls(open_engine(url))
         store.create_schema()
         return store
 
     def create_schema(self) -> None:
-        create_tables(self.engine, metadata)
+        ensure_schema(self.engine, metadata)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -158,44 +109,16 @@ class Store:
             {status.rank: status.value for status in SubscriptionStatus},
             value=subscription_rank,
         )
-        postgres = self.engine.dialect.name == "postgresql"
-        if postgres:
-            days_left = soonest - today
-            make_object = func.json_build_object
-        else:
-            days_left = func.cast(
-                func.julianday(soonest) - func.julianday(today.isoformat()), Integer
-            )
-            make_object = func.json_object
-        item = make_object(
-            "id", C.id,
-            "name", C.name,
-            "provisioning_status", provisioning_key,
-            "subscription_status", subscription_key,
-            "soonest_end_date", soonest,
-            "days_left", days_left,
-            "subscriptions", C.subscription_count,
-        )  # fmt: skip
-        if postgres:
-            statement = (
-                select(
-                    func.count(),
-                    func.coalesce(func.json_agg(aggregate_order_by(item, *order)).cast(Text), "[]"),
-                )
-                .select_from(listed.source)
-                .where(where)
-            )
-        else:
-            # SQLite < 3.44 has no ORDER BY inside an aggregate; it aggregates
-            # the rows of an ordered subquery in that order (a test checks).
-            ordered = (
-                select(item.label("item"))
-                .select_from(listed.source)
-                .where(where)
-                .order_by(*order)
-                .subquery()
-            )
-            statement = select(func.count(), func.json_group_array(func.json(ordered.c.item)))
+        fields = {
+            "id": C.id,
+            "name": C.name,
+            "provisioning_status": provisioning_key,
+            "subscription_status": subscription_key,
+            "soonest_end_date": soonest,
+            "days_left": days_until(self.engine, soonest, today),
+            "subscriptions": C.subscription_count,
+        }
+        statement = json_rows(self.engine, fields, listed.source, where, order)
         with self.engine.connect() as connection:
             total, text_ = connection.execute(statement).one()
         return int(total), str(text_)
@@ -297,22 +220,19 @@ class Store:
         count (not the passing of time). The first import is the baseline and
         records none. A snapshot identical to the last one writes nothing.
         """
-        with self.engine.connect() as connection:
-            sqlite = connection.dialect.name == "sqlite"
-            if sqlite:
-                attach(connection, snapshot)
-            try:
-                with connection.begin():
-                    result = replace_snapshot(
-                        connection,
-                        snapshot,
-                        today=today,
-                        source=source,
-                        recorded_at=now or datetime.now(UTC),
-                    )
-            finally:
-                if sqlite:
-                    detach(connection)
+        with (
+            self.engine.connect() as connection,
+            attached(connection, snapshot.path, STAGED) as in_sqlite,
+            connection.begin(),
+        ):
+            result = replace_snapshot(
+                connection,
+                snapshot,
+                today=today,
+                source=source,
+                recorded_at=now or datetime.now(UTC),
+                staged=in_sqlite,
+            )
         if not result.unchanged:
             self._analyze()
         return result

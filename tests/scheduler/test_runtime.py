@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.scheduler.election import SchedulerRefused, SqliteLeadership, leadership_for
 from bot.scheduler.jobs import JOB_TABLE
 from bot.scheduler.runtime import Scheduler
+from core.dialect.leadership import SchedulerRefused, SqliteLeadership, leadership_for
 from core.query import NEEDING_ATTENTION
 from emulator.server import EmulatorConfig, run_in_thread
 from tests.core.builders import TODAY, customer, snapshot, sub

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -145,3 +146,15 @@ def test_the_emulator_verb_serves_a_local_webex(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_database_that_needs_a_migration_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:  # a customers table without the required name
+        db.execute("CREATE TABLE customers (pk INTEGER PRIMARY KEY, id VARCHAR(200) NOT NULL)")
+    asked = statusbot("ask", "summary", env={"STATUSBOT_DATABASE_URL": f"sqlite:///{path}"})
+    assert asked.returncode == 2
+    assert asked.stderr.splitlines() == [
+        "statusbot: customers.name is missing and cannot simply be added (a key, unique,"
+        " or required without a default): this database needs a migration"
+    ]

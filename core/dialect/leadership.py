@@ -1,4 +1,5 @@
-"""Exactly one scheduler at a time (security-and-reliability.md, "Scheduling").
+"""Exactly one scheduler at a time (security-and-reliability.md, "Scheduling"):
+how each backend holds a lock for as long as a process lives.
 
 APScheduler 3 cannot share a job store between processes, so whoever runs the
 jobs must be alone:
@@ -28,6 +29,8 @@ from typing import IO, Any, Protocol
 
 import psycopg
 from sqlalchemy import Engine
+
+from core.dialect.engines import is_postgres
 
 #: The advisory lock's first key ("Stat"); the second is the schema's hash, so
 #: deployments (and test schemas) sharing one database elect separately.
@@ -147,6 +150,6 @@ class SqliteLeadership:
 
 
 def leadership_for(engine: Engine) -> Leadership:
-    if engine.dialect.name == "postgresql":
+    if is_postgres(engine):
         return PostgresLeadership(engine)
     return SqliteLeadership(engine)

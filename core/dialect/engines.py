@@ -5,7 +5,11 @@
   (``hide_parameters``), and a PostgreSQL error keeps only its primary message,
   without the DETAIL and CONTEXT lines where the server repeats the row
   ("Failing row contains (…)", "Key (id)=(…) already exists", a COPY line).
-* PostgreSQL connections are tested before use (``pool_pre_ping``).
+* No ``pool_pre_ping``: it cost a ``SELECT 1`` round trip on every PostgreSQL
+  checkout (issue 12). A connection the database dropped fails its first
+  statement instead; SQLAlchemy recognises the disconnect and invalidates the
+  whole pool, so that one statement fails (the webhook answers 503, a worker
+  or job tries again later) and the next gets a fresh connection.
 * SQLite: WAL (readers never block the writer), a busy timeout, foreign keys.
   A claiming engine (the inbox's) turns pysqlite's own transaction handling
   off and begins every transaction with ``BEGIN IMMEDIATE`` (the write lock at
@@ -47,9 +51,7 @@ def open_engine(url: str, *, claiming: bool = False) -> Engine:
     begins; PostgreSQL's row locks (``statements.skip_locked``) need nothing here.
     """
     if not is_sqlite_url(url):
-        return _terse(
-            create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=_named(url))
-        )
+        return _terse(create_engine(url, hide_parameters=True, connect_args=_named(url)))
     engine = create_engine(
         url,
         connect_args={"timeout": BUSY_SECONDS, "check_same_thread": False},

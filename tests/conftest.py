@@ -48,6 +48,33 @@ def postgres_url() -> Iterator[str]:
         admin.dispose()
 
 
+def named_sessions(url: str) -> tuple[str, str]:
+    """``url`` with an ``application_name`` of its own, and that name: the sessions a
+    test may end (``end_sessions``) without touching other tests' sessions."""
+    name = f"statusbot-test-{uuid.uuid4().hex[:10]}"
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}application_name={name}", name
+
+
+def end_sessions(name: str) -> int:
+    """``pg_terminate_backend`` on every session of that name; how many there were
+    (a database restart, as the bot's connections see it)."""
+    admin = create_engine(postgres_base_url(), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            return int(
+                connection.execute(
+                    text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                        " WHERE application_name = :name"
+                    ),
+                    {"name": name},
+                ).scalar_one()
+            )
+    finally:
+        admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """Each test that takes this runs once on SQLite (a file) and once on PostgreSQL."""

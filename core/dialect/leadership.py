@@ -36,6 +36,7 @@ from core.dialect.engines import is_postgres
 #: deployments (and test schemas) sharing one database elect separately.
 LOCK_CLASS = 0x5374_6174
 RETRY_SECONDS = 5.0
+SESSION = "statusbot scheduler"
 #: Server-side keepalives for the lock's session: a host that vanished without
 #: closing its connection is noticed within idle + interval × count seconds.
 KEEPALIVE = {"tcp_keepalives_idle": 10, "tcp_keepalives_interval": 5, "tcp_keepalives_count": 4}
@@ -58,6 +59,10 @@ class PostgresLeadership:
     def __init__(self, engine: Engine, *, retry_seconds: float = RETRY_SECONDS) -> None:
         url = engine.url.set(drivername="postgresql")
         self._conninfo = url.render_as_string(hide_password=False)
+        # the lock's session by a name of its own, unless the URL names every session
+        self._named: dict[str, Any] = (
+            {} if "application_name" in url.query else {"application_name": SESSION}
+        )
         self._retry = retry_seconds
         self._connection: psycopg.Connection[Any] | None = None
 
@@ -73,9 +78,7 @@ class PostgresLeadership:
 
     def _try(self) -> bool:
         if self._connection is None or self._connection.closed:
-            self._connection = psycopg.connect(
-                self._conninfo, autocommit=True, application_name="statusbot scheduler"
-            )
+            self._connection = psycopg.connect(self._conninfo, autocommit=True, **self._named)
             for name, value in KEEPALIVE.items():
                 self._connection.execute(f"SET {name} = {int(value)}")
         row = self._connection.execute(

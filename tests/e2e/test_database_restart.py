@@ -11,44 +11,19 @@ name of their own (``application_name``), so other tests' sessions are untouched
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from bot.inbox.store import Inbox
 from bot.web.metrics import Metrics
 from bot.web.receiver import receive, signature_of
 from tests.bot.inbox.support import Clock
-from tests.conftest import postgres_base_url
+from tests.conftest import end_sessions, named_sessions
 from tests.e2e.conftest import BOT_EMAIL, Stack, start_stack
 
 pytestmark = pytest.mark.postgres
 SECRET = b"restart-secret-0123456789"
 QUESTIONS = ("summary", "show suspended", "help", "show expiring in 30 days", "customer åre")
-
-
-def named(url: str) -> tuple[str, str]:
-    name = f"statusbot-test-{uuid.uuid4().hex[:10]}"
-    return f"{url}&application_name={name}", name
-
-
-def end_sessions(name: str) -> int:
-    """``pg_terminate_backend`` on every session of that name; how many there were."""
-    admin = create_engine(postgres_base_url(), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            return int(
-                connection.execute(
-                    text(
-                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                        " WHERE application_name = :name"
-                    ),
-                    {"name": name},
-                ).scalar_one()
-            )
-    finally:
-        admin.dispose()
 
 
 def delivery(n: int) -> tuple[bytes, str]:
@@ -66,7 +41,7 @@ def delivery(n: int) -> tuple[bytes, str]:
 def test_the_webhook_on_a_dropped_connection_is_refused_and_the_next_is_stored(
     postgres_url: str,
 ) -> None:
-    url, name = named(postgres_url)
+    url, name = named_sessions(postgres_url)
     box = Inbox.open(url, clock=Clock())
     metrics = Metrics()
 
@@ -86,7 +61,7 @@ def test_the_webhook_on_a_dropped_connection_is_refused_and_the_next_is_stored(
 
 
 def test_connections_dropped_mid_run_lose_nothing(postgres_url: str) -> None:
-    url, name = named(postgres_url)
+    url, name = named_sessions(postgres_url)
     stack = start_stack(url, inbox_lease_seconds=3)
     asked: list[str] = []
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,7 +34,9 @@ def wait_for(check: object, timeout: float = 30.0) -> None:
         time.sleep(0.05)
 
 
-def test_jobs_are_stored_once_with_fixed_ids_and_alerts_go_out(rig: Rig) -> None:
+def alerting_room(rig: Rig) -> str:
+    """A space with alerts on (needing attention), and Acme imported, active: the
+    baseline the changes of later imports are alerted against."""
     room = rig.space("A")
     rig.customers.import_snapshot(
         snapshot(customer("acme", "Acme", sub("acme-1"))), today=TODAY, source="t"
@@ -40,14 +44,29 @@ def test_jobs_are_stored_once_with_fixed_ids_and_alerts_go_out(rig: Rig) -> None
     rig.clock.now = datetime.now(UTC)
     rig.proactive.set_alerts(room, NEEDING_ATTENTION, created_by="a")
     rig.jobs.ticks = (0.2, 0.2)
+    return room
+
+
+@contextmanager
+def serving(rig: Rig) -> Iterator[Scheduler]:
+    """The real scheduler in a thread, leading, until the block ends."""
+    scheduler = Scheduler(rig.jobs, leadership_for(rig.customers.engine), check_seconds=0.1)
+    stop = threading.Event()
+    thread = threading.Thread(target=scheduler.serve, args=(stop,))
+    thread.start()
+    try:
+        wait_for(scheduler.leading.is_set)
+        yield scheduler
+    finally:
+        stop.set()
+        thread.join(10)
+
+
+def test_jobs_are_stored_once_with_fixed_ids_and_alerts_go_out(rig: Rig) -> None:
+    room = alerting_room(rig)
     for run in range(2):  # a restart: the same jobs, no copies
         rig.clock.now = datetime.now(UTC)
-        scheduler = Scheduler(rig.jobs, leadership_for(rig.customers.engine), check_seconds=0.1)
-        stop = threading.Event()
-        thread = threading.Thread(target=scheduler.serve, args=(stop,))
-        thread.start()
-        try:
-            wait_for(scheduler.leading.is_set)
+        with serving(rig):
             if run == 1:
                 rig.customers.import_snapshot(
                     snapshot(customer("acme", "Acme", sub("acme-1", left=5))),
@@ -56,9 +75,6 @@ def test_jobs_are_stored_once_with_fixed_ids_and_alerts_go_out(rig: Rig) -> None
                 )
                 rig.clock.now = datetime.now(UTC)
                 wait_for(lambda: len(rig.posts(room)) == 1)
-        finally:
-            stop.set()
-            thread.join(10)
         with rig.customers.engine.connect() as connection:
             ids = connection.execute(text(f"SELECT id FROM {JOB_TABLE} ORDER BY id")).scalars()
             assert list(ids) == ["alerts", "day-change", "digests"]

@@ -20,7 +20,7 @@ from bot.inbox.leases import LeaseKeeper
 from bot.inbox.retry_plan import RetryPlan
 from bot.inbox.store import Inbox
 from bot.retraction import DataPosts, Retractor
-from bot.settings import HOW_TO_FIX, WORKER_NEEDS, Settings, SettingsError
+from bot.settings import WORKER_NEEDS, Settings
 from bot.web.metrics import Metrics
 from bot.web.sync_metrics import SourcesCollector
 from bot.webex.client import RetryPolicy, WebexClient
@@ -68,11 +68,6 @@ def build_service(
     """The bot, ready to ``start()``; SettingsError when a setting is missing."""
     settings.require(*WORKER_NEEDS)  # the values were checked when the settings loaded
     assert settings.webex_access_token is not None and settings.webhook_secret is not None
-    if settings.replay_window_hours >= settings.inbox_retention_days * 24:
-        raise SettingsError(
-            "STATUSBOT_REPLAY_WINDOW_HOURS is invalid (not shorter than the inbox retention): "
-            + HOW_TO_FIX["STATUSBOT_REPLAY_WINDOW_HOURS"]
-        )
     policy = settings.access_policy()
     manifest = load_manifest()
     webex_timeout = webex_timeout or settings.webex_timeout_seconds

@@ -172,6 +172,16 @@ class Settings(BaseSettings):
             return "postgresql+psycopg://" + value.split("://", 1)[1]
         return value
 
+    @field_validator("replay_window_hours")
+    @classmethod
+    def _replay_window(cls, value: float, info: ValidationInfo) -> float:
+        """A replay is refused by its age only while its inbox row could be gone: the
+        window must end before the retention does (bot.responder)."""
+        retention = info.data.get("inbox_retention_days")  # absent when itself invalid
+        if retention is not None and value >= retention * 24:
+            raise ValueError("not shorter than the inbox retention")
+        return value
+
     @field_validator("webex_api_url")
     @classmethod
     def _api_url(cls, value: str, info: ValidationInfo) -> str:

@@ -158,3 +158,35 @@ def test_a_database_that_needs_a_migration_is_one_line_not_a_traceback(tmp_path:
         "statusbot: customers.name is missing and cannot simply be added (a key, unique,"
         " or required without a default): this database needs a migration"
     ]
+
+
+def test_a_replay_window_not_shorter_than_the_retention_is_refused_with_the_other_problems(
+    tmp_path: Path,
+) -> None:
+    """The replay window must end before the inbox forgets a delivery; ``statusbot run``
+    says so at once, beside every other problem, before it starts anything."""
+    settings = {
+        "WEBEX_ACCESS_TOKEN": "",
+        "STATUSBOT_PUBLIC_URL": "https://bot.example.com",
+        "STATUSBOT_WEBHOOK_SECRET": "s" * 24,
+        "STATUSBOT_ALLOWED": "@example.com",
+        "STATUSBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
+        "STATUSBOT_INBOX_RETENTION_DAYS": "2",
+        "STATUSBOT_REPLAY_WINDOW_HOURS": "48",
+        "STATUSBOT_TIMEZONE": "Nowhere/Town",
+    }
+    run = statusbot("run", "--port", "9", env=settings)
+    assert run.returncode == 2, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert lines[0].startswith("statusbot: ")
+    assert [line.removeprefix("statusbot: ").split(" ", 1)[0] for line in lines] == [
+        "STATUSBOT_TIMEZONE",
+        "STATUSBOT_REPLAY_WINDOW_HOURS",
+        "WEBEX_ACCESS_TOKEN",
+    ]
+    assert "not shorter than the inbox retention" in lines[1]
+    assert "Traceback" not in run.stderr and not (tmp_path / "run.sqlite3").exists()
+    shorter = statusbot(
+        "run", "--port", "9", env={**settings, "STATUSBOT_REPLAY_WINDOW_HOURS": "47"}
+    )
+    assert "STATUSBOT_REPLAY_WINDOW_HOURS" not in shorter.stderr and shorter.returncode == 2

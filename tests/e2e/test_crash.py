@@ -9,11 +9,6 @@ burst is still being worked on when the kill comes).
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,80 +22,23 @@ from core.sample import SAMPLE_TODAY, bundled_sample_path
 from core.store import Store
 from emulator.server import EmulatorConfig, ServerHandle, run_in_thread
 from tests.e2e.conftest import BOT_EMAIL, BOT_TOKEN, SECRET, USERS, wait_until
+from tests.operations.process import StatusbotRun
 
 QUESTIONS = 200
 ASKERS = ("ALICE_TOKEN", "BOB_TOKEN")
 QUESTION_TEXTS = ("show suspended", "summary", "show expiring in 30 days", "customer åre", "help")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Bot:
-    """``statusbot run`` in its own process group."""
-
-    def __init__(self, emulator: ServerHandle, database_url: str, log: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        self.env = {
-            **os.environ,
-            "WEBEX_ACCESS_TOKEN": BOT_TOKEN,
-            "STATUSBOT_DATABASE_URL": database_url,
-            "STATUSBOT_WEBEX_API_URL": emulator.api_url,
-            "STATUSBOT_PUBLIC_URL": self.url,
-            "STATUSBOT_WEBHOOK_SECRET": SECRET,
-            "STATUSBOT_ALLOWED": "@example.com",
-            "STATUSBOT_TODAY": SAMPLE_TODAY.isoformat(),
-            "STATUSBOT_INBOX_LEASE_SECONDS": "3",
-            "STATUSBOT_WEB_WORKERS": "2",
-        }
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "bot.cli",
-                    "run",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                ],
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_until(self._ready, timeout=60, what="statusbot run to be ready")
-
-    def _ready(self) -> bool:
-        assert self.process is not None
-        if self.process.poll() is not None:
-            raise AssertionError(f"statusbot run exited: {self.log.read_text()[-3000:]}")
-        try:
-            return requests.get(self.url + "/readyz", timeout=2).status_code == 200
-        except requests.RequestException:
-            return False
-
-    def kill(self) -> None:
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+def start_bot(emulator: ServerHandle, database_url: str, log: Path) -> StatusbotRun:
+    """``statusbot run`` (two processes of four threads) in its own process group, ready."""
+    bot = StatusbotRun(
+        emulator.api_url,
+        database_url,
+        log,
+        workers=2,
+        env={"STATUSBOT_INBOX_LEASE_SECONDS": "3", "STATUSBOT_WORKER_THREADS": "4"},
+    )
+    return bot.start(ready=StatusbotRun.ready)
 
 
 @pytest.fixture
@@ -125,8 +63,7 @@ def test_sigkill_mid_burst_loses_nothing_and_answers_nothing_twice(
         read_snapshot(bundled_sample_path()), today=SAMPLE_TODAY, source="crash test"
     )
     store.close()
-    bot = Bot(emulator, database_url, tmp_path / "statusbot-run.log")
-    bot.start()
+    bot = start_bot(emulator, database_url, tmp_path / "statusbot-run.log")
     admin = emulator.url + "/_emulator"
     try:
         # slow the bot's posts (0.6 s: 8 threads post ~13 a second, slower than the test asks
@@ -190,7 +127,7 @@ def test_sigkill_mid_burst_loses_nothing_and_answers_nothing_twice(
         requests.delete(admin + "/faults", timeout=10)
         requests.post(admin + "/flush", params={"timeout": 30}, timeout=40)
 
-        bot.start()
+        bot.start(ready=StatusbotRun.ready)
         inbox = Inbox.open(database_url)
         try:
 
@@ -244,8 +181,7 @@ def test_statusbot_run_adds_up_metrics_and_logs_json_without_secrets(
     store = Store.open(database_url)
     store.import_snapshot(read_snapshot(bundled_sample_path()), today=SAMPLE_TODAY, source="run")
     store.close()
-    bot = Bot(emulator, database_url, tmp_path / "statusbot-run.log")
-    bot.start()
+    bot = start_bot(emulator, database_url, tmp_path / "statusbot-run.log")
     try:
         alice = WebexAPI(access_token="ALICE_TOKEN", base_url=emulator.api_url)
         for text in QUESTION_TEXTS:

@@ -87,6 +87,13 @@ class StatusbotRun:
         except requests.RequestException:
             return False
 
+    def ready(self) -> bool:
+        """``/readyz`` says ready (the store takes writes, Webex answers)."""
+        try:
+            return requests.get(self.url + "/readyz", timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+
     def get(self, path: str, **options: Any) -> requests.Response:
         return requests.get(self.url + path, timeout=options.pop("timeout", 10), **options)
 

@@ -47,7 +47,8 @@ from core.sample import SAMPLE_TODAY, bundled_sample_path
 from core.store import Store
 from emulator.server import EmulatorConfig, ServerHandle, run_in_thread
 from tests.e2e.conftest import BOT_EMAIL, BOT_TOKEN, SECRET, wait_until
-from tests.reliability.processes import BotProcess, PrivatePostgres
+from tests.operations.process import StatusbotRun
+from tests.reliability.postgres import PrivatePostgres
 from tests.reliability.traffic import Question, Tally, Workload, print_table, tally
 
 QUESTIONS = 1000
@@ -95,12 +96,12 @@ class Run:
             read_snapshot(bundled_sample_path()), today=SAMPLE_TODAY, source="suite"
         )
         store.close()
-        self.bot = BotProcess(
+        self.bot = StatusbotRun(
             self.emulator.api_url,
             database_url,
             tmp / "statusbot-run.log",
-            STATUSBOT_WEB_WORKERS=str(web_workers),
-            **SHORT_SETTINGS,
+            workers=web_workers,
+            env=SHORT_SETTINGS,
         )
         self.workload = Workload(self.emulator.url, self.emulator.api_url)
         self.questions: list[Question] = []
@@ -128,7 +129,7 @@ class Run:
     def finish(self, name: str, *, allowed_5xx: frozenset[int] = frozenset()) -> Tally:
         """Deliver again what failed, wait for the inbox to finish, count, check."""
         self.admin("POST", "/flush", params={"timeout": 60})
-        self.workload.redeliver(self.bot.webhook_url, self.questions)
+        self.workload.redeliver(self.bot.url + "/webhooks/webex", self.questions)
         inbox = Inbox.open(self.database_url)
         try:
             ids = {q.id for q in self.questions}
@@ -169,7 +170,7 @@ class Run:
         return result
 
     def close(self) -> None:
-        self.bot.stop()
+        self.bot.ensure_stopped()
         self.emulator.stop()
 
 

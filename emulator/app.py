@@ -75,8 +75,10 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
         fault = ctx.faults.take_api(request.method, request.path, bearer or None)
         if fault is not None:
             body = request.get_json(silent=True) if request.is_json else request.form
-            room_id = body.get("roomId") if isinstance(body, Mapping) else None
-            ctx.faults.record_fired(fault, request.method, request.path, room_id)
+            posted = body if isinstance(body, Mapping) else {}
+            room_id = posted.get("roomId")
+            text = posted.get("markdown") or posted.get("text")
+            ctx.faults.record_fired(fault, request.method, request.path, room_id, text)
             if fault.stall_seconds:
                 ctx.faults.sleep(fault.stall_seconds)
             if fault.status is not None:

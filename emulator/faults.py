@@ -18,6 +18,8 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 JsonDict = dict[str, Any]
+#: How much of a post's text a fired fault keeps (its first line: which answer it was).
+FIRED_TEXT_CHARS = 160
 
 
 @dataclass
@@ -162,9 +164,14 @@ class FaultInjector:
                 return rule
         return None
 
-    def record_fired(self, rule: ApiFault, method: str, path: str, room_id: str | None) -> None:
+    def record_fired(
+        self, rule: ApiFault, method: str, path: str, room_id: Any, text: Any = None
+    ) -> None:
+        """Remember a fault that fired; for a post, its room and the start of its text
+        (which question an answer that met a 500 was for)."""
         entry: JsonDict = {"faultId": rule.id, "method": method, "path": path, "roomId": room_id}
         entry |= {"status": rule.status, "stallSeconds": rule.stall_seconds, "at": time.time()}
+        entry["text"] = text[:FIRED_TEXT_CHARS] if isinstance(text, str) else None
         with self._lock:
             self._fired.append(entry)
 

@@ -36,7 +36,11 @@ def test_rate_limit_with_retry_after_then_recovery(
         assert limited.value.tracking_id
     assert list(alice.messages.list(roomId=room)) == []  # GET is not affected
     assert alice.messages.create(roomId=room, text="hello").text == "hello"
-    assert http.get(emulator.url + "/_emulator/faults").json()["api"] == []
+    faults = http.get(emulator.url + "/_emulator/faults").json()
+    assert faults["api"] == []
+    # what fired, for which room and which post (a test tells its answers apart by text)
+    fired = [(f["status"], f["method"], f["roomId"], f["text"]) for f in faults["fired"]]
+    assert fired == [(429, "POST", room, "hello")] * 2
 
 
 def test_429_gets_a_default_retry_after(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.access import AccessPolicy
+from bot.answering.followed_lang import FollowedLanguages
 from bot.answering.processing import Processor
 from bot.answering.responder import Responder
 from bot.answering.worker import WorkerPool
@@ -97,7 +98,7 @@ def build_service(
         metrics=metrics,
         today=today or settings.today_date,
         clock=lambda: inbox.clock(),
-        space_language=inbox.space_language,
+        languages=FollowedLanguages(inbox),
         set_space_language=inbox.set_space_language,
         is_recorded_reply=inbox.is_recorded_reply,
         leave_outsider_spaces=settings.leave_outsider_spaces,

@@ -91,7 +91,7 @@ class Responder:
     metrics: Metrics
     today: Callable[[], date]
     clock: Callable[[], datetime]
-    space_language: Callable[[str], str | None]
+    languages: FollowedLanguages  # the space's chosen language and the one it last spoke in
     set_space_language: Callable[[str, str | None], None]
     is_recorded_reply: Callable[[str], bool]
     leave_outsider_spaces: bool = False
@@ -102,8 +102,6 @@ class Responder:
     # how old the data is, said on cards (STATUSBOT_STALE_MINUTES, STATUSBOT_TIMEZONE)
     stale_after: timedelta = timedelta(minutes=60)
     zone: str = "UTC"
-    # the language each unchosen space last spoke in ("filter" alone follows it)
-    followed: FollowedLanguages = field(default_factory=FollowedLanguages)
     answer: Answerer = handle
     audience: Audience = field(init=False)
 
@@ -140,9 +138,9 @@ class Responder:
             claim.finish("ignored")  # the bot hears its own messages
             return "ignored"
         message = self.webex.message(event.data_id)
-        chosen = self._chosen_lang(message.room_id)  # the space's own choice, if any
+        langs = self.languages.read(message.room_id)  # chosen, and last spoken ("filter")
         attempt.room_id, attempt.parent_id = message.room_id, message.parent_id
-        attempt.lang, attempt.asked = self._space_lang(message.room_id), True
+        attempt.lang, attempt.asked = langs.reply_lang(self.default_lang), True
         done = self._replayed(claim, message.created) or self._settled(claim, message.room_id)
         if done is not None:
             return done
@@ -154,8 +152,8 @@ class Responder:
             bot_names=(self.identity.display_name, self.identity.first_name),
             default_lang=attempt.lang,
         )
-        attempt.lang = chosen or parsed.lang
-        self.followed.remember(message.room_id, parsed.lang)
+        attempt.lang = langs.chosen or parsed.lang
+        self.languages.remember(message.room_id, parsed.lang, langs)
         check = self.audience.check(event.id, message.room_id, message.room_type, asker)
         refused = self._refused(claim, attempt, check)
         if refused is not None:
@@ -361,8 +359,4 @@ class Responder:
 
     def _space_lang(self, room_id: str) -> Lang:
         """The space's chosen language, else the one it last spoke in, else the default."""
-        return self._chosen_lang(room_id) or self.followed.get(room_id) or self.default_lang
-
-    def _chosen_lang(self, room_id: str) -> Lang | None:
-        chosen = self.space_language(room_id)
-        return "sv" if chosen == "sv" else "en" if chosen == "en" else None
+        return self.languages.read(room_id).reply_lang(self.default_lang)

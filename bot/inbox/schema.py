@@ -65,7 +65,8 @@ spaces = Table(
     "spaces",
     metadata,
     Column("room_id", String(300), primary_key=True),
-    Column("language", String(2), nullable=True),
+    Column("language", String(2), nullable=True),  # chosen (``language sv``)
+    Column("followed", String(2), nullable=True),  # spoken last (bot.answering.followed_lang)
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 

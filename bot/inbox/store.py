@@ -136,11 +136,17 @@ class Inbox:
         Pending and working events are never removed. A delivery replayed after
         its event was pruned would be stored again: the worker's replay window
         (shorter than the retention) keeps it from being answered again.
+
+        Spaces without a chosen language that have been silent as long are
+        forgotten too (their followed language: ``bot.answering.followed_lang``).
         """
         cutoff = self.clock() - older_than
         with self.engine.begin() as connection:
             removed = connection.execute(
                 delete(inbox).where(inbox.c.state.in_(FINAL_STATES), inbox.c.finished_at < cutoff)
+            )
+            connection.execute(
+                delete(spaces).where(spaces.c.language.is_(None), spaces.c.updated_at < cutoff)
             )
         return int(removed.rowcount or 0)
 

@@ -7,7 +7,11 @@ import re
 
 import requests
 
+from bot.cli.local import serve_in_thread
+from bot.service import build_service
 from bot.web.receiver import signature_of
+from bot.webex.client import RetryPolicy
+from bot.webex.webhooks import reconcile_webhooks
 from tests.e2e.conftest import BOT_EMAIL, SECRET, Stack
 
 CARD = "application/vnd.microsoft.card.adaptive"
@@ -197,11 +201,29 @@ def test_language_auto_follows_each_question_again(stack: Stack) -> None:
     assert "Har avbrutits" in swedish["markdown"]
 
 
-def test_words_of_both_languages_follow_the_conversation(stack: Stack) -> None:
+def test_words_of_both_languages_follow_the_conversation_across_processes(
+    stack: Stack,
+) -> None:
+    """The Swedish question is answered by one bot, "filter" by another built on the
+    same database (two worker processes of statusbot run): still in Swedish."""
     sent = stack.alice.messages.create(toPersonEmail=BOT_EMAIL, text="visa avbrutna")
     stack.settle()
-    stack.alice.messages.create(roomId=sent.roomId, text="filter")
-    stack.settle()
+    first = stack.bot.service
+    second = serve_in_thread(
+        build_service(first.settings, retry=RetryPolicy(attempts=3), poll_seconds=0.1)
+    )
+    try:
+        reconcile_webhooks(
+            first.webex, first.manifest, target_url=second.webhook_url, secret=SECRET
+        )
+        first.workers.stop()  # from here on, only the second one answers
+        other = Stack(stack.emulator, second, stack.database_url)
+        stack.alice.messages.create(roomId=sent.roomId, text="filter")
+        other.settle()
+        events = [e for e in other.bot.service.inbox.events() if e["resource"] == "messages"]
+        assert events[-1]["worker"].startswith(second.service.workers.name)
+    finally:
+        second.stop()
     _, filter_reply = stack.bot_messages(sent.roomId)
     assert "Välj" in json.dumps(card_of(filter_reply), ensure_ascii=False)
 

@@ -15,7 +15,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot.web.readiness import Readiness
-from bot.web.receiver import MAX_BODY_BYTES, receive
+from bot.web.receiver import MAX_BODY_BYTES, own_ids, receive
 
 if TYPE_CHECKING:
     from bot.service import Bot
@@ -43,6 +43,7 @@ def create_app(service: Bot, readiness: Readiness | None = None) -> Flask:
     app = Flask("statusbot")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     ready = readiness or readiness_of(service)
+    own = own_ids(service.identity.id, service.identity.emails)
 
     @app.post("/webhooks/webex")
     def webhook() -> tuple[Response, int]:
@@ -53,6 +54,7 @@ def create_app(service: Bot, readiness: Readiness | None = None) -> Flask:
             inbox=service.inbox,
             metrics=service.metrics,
             wake=service.workers.wake,
+            own=own,
         )
         return jsonify(answer.body), answer.status
 

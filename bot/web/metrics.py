@@ -55,8 +55,8 @@ class Metrics:
         self.shared: list[Collector] = []
         self.webhooks = Counter(
             "statusbot_webhook_events",
-            "Webhook deliveries by outcome: stored, duplicate, bad_signature, malformed, "
-            "too_large.",
+            "Webhook deliveries by outcome: stored, duplicate, own (the bot's own message, "
+            "not stored), bad_signature, malformed, too_large.",
             ["outcome"],
             registry=self.registry,
         )

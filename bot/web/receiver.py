@@ -7,6 +7,12 @@ over the raw bytes before anything is parsed; a bad one is refused with 401
 and no side effect; only then is the JSON read, and the event stored in the
 inbox (deduplicated) before the 2xx. Webex is never called here.
 
+The bot hears its own messages: every reply it posts comes back as a
+``messages`` delivery. Those are answered 200 without a write (``own``): the
+envelope's ``data.personId`` (or ``personEmail``) is the bot's, known from
+``GET /people/me`` at start, and the signature vouches for the envelope. The
+worker would only have recorded them ``ignored``.
+
 Anything that is not an envelope of the right types is a 400 with no side
 effect. A delivery the store cannot take is a 503, never a 2xx, so Webex
 delivers it again. No error path logs the body or the envelope's data.
@@ -84,6 +90,19 @@ def signature_of(body: bytes, secret: bytes) -> str:
     return hmac.new(secret, body, hashlib.sha1).hexdigest()
 
 
+def own_ids(person_id: str, emails: tuple[str, ...]) -> frozenset[str]:
+    """What marks the bot as a message's sender: its person id and its emails (casefolded)."""
+    return frozenset([person_id, *(email.casefold() for email in emails)]) - {""}
+
+
+def _is_own(envelope: Envelope, own: frozenset[str]) -> bool:
+    """A message the bot itself posted (only ``messages``: the bot joining a space matters)."""
+    if envelope.resource != "messages" or not own:
+        return False
+    data = envelope.data
+    return data.personId in own or (data.personEmail or "").casefold() in own
+
+
 def receive(
     body: bytes,
     signature: str | None,
@@ -92,10 +111,12 @@ def receive(
     inbox: Inbox,
     metrics: Metrics,
     wake: Callable[[], None] = lambda: None,
+    own: frozenset[str] = frozenset(),
 ) -> Answer:
+    """``own``: the bot's person id and emails (:func:`own_ids`); its messages aren't stored."""
     started = time.perf_counter()
     try:
-        return _receive(body, signature, secret, inbox, metrics, wake)
+        return _receive(body, signature, secret, inbox, metrics, wake, own)
     finally:
         metrics.receive_seconds.observe(time.perf_counter() - started)
 
@@ -107,6 +128,7 @@ def _receive(
     inbox: Inbox,
     metrics: Metrics,
     wake: Callable[[], None],
+    own: frozenset[str],
 ) -> Answer:
     if len(body) > MAX_BODY_BYTES:
         metrics.webhooks.labels("too_large").inc()
@@ -125,6 +147,9 @@ def _receive(
         metrics.webhooks.labels("malformed").inc()
         log.warning("webhook refused: not a Webex envelope (%d bytes)", len(body))
         return Answer(400, {"error": "not a Webex webhook envelope"})
+    if _is_own(envelope, own):
+        metrics.webhooks.labels("own").inc()
+        return Answer(200, {"status": "own message, ignored"})
     data: dict[str, Any] = envelope.data.model_dump(exclude_none=True)
     if envelope.actorId:
         data["actorId"] = envelope.actorId

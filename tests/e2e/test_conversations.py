@@ -173,6 +173,18 @@ def test_a_duplicate_delivery_is_answered_once(stack: Stack) -> None:
     assert duplicates and float(duplicates.group(1)) >= 2
 
 
+def test_the_bots_own_messages_are_acknowledged_without_being_stored(stack: Stack) -> None:
+    sent = stack.alice.messages.create(toPersonEmail=BOT_EMAIL, text="show suspended")
+    stack.settle()
+    (reply,) = stack.bot_messages(sent.roomId)
+    events = [e for e in stack.bot.service.inbox.events() if e["resource"] == "messages"]
+    assert [(e["data_id"], e["state"]) for e in events] == [(sent.id, "done")]  # not the reply
+    metrics = requests.get(stack.bot.url + "/metrics", timeout=10).text
+    own = re.search(r'statusbot_webhook_events_total\{outcome="own"\} ([0-9.]+)', metrics)
+    assert own and float(own.group(1)) == 1.0  # the reply was delivered, and answered 200
+    assert reply["id"] not in metrics
+
+
 def test_health_and_readiness(stack: Stack) -> None:
     assert requests.get(stack.bot.url + "/healthz", timeout=10).json() == {"status": "ok"}
     ready = requests.get(stack.bot.url + "/readyz", timeout=10)

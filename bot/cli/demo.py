@@ -154,29 +154,27 @@ def run_demo(
     configure_logging("text", logging.WARNING)
     renderer = ensure_renderer(quiet=True)
     demo = start_demo(port=port, host=host, bot_port=bot_port)
-    print(
-        "\n".join(
-            [
-                "Statusbot demo is running (no Webex account needed).",
-                f"  Playground:   {demo.playground_url}",
-                "  Act as alice@example.com, open “Statusbot demo” or a 1:1 with Statusbot,",
-                "  and type “show expiring in 30 days”, “summary” or “visa avbrutna”.",
-                "  Alerts:       type “alerts on”, then paste this into another terminal:",
-                f"    {next_day_command(demo.database, _program())}",
-                "  Digests:      type “subscribe daily 08:00 needing attention”, then “send N now”",
-                "                (N: the number its reply gives).",
-                f"  Customers:    the bundled sample, as of {SAMPLE_TODAY.isoformat()}",
-                f"  Database:     {demo.database}",
-                f"  Bot webhook:  {demo.bot.webhook_url}",
-                "  Cards are rendered with the official renderer."
-                if renderer
-                else "  Cards show as text: run `npm --prefix emulator/static ci` to render them.",
-                "Press Ctrl-C to stop.",
-            ]
-        ),
-        flush=True,
+    banner = "\n".join(
+        [
+            "Statusbot demo is running (no Webex account needed).",
+            f"  Playground:   {demo.playground_url}",
+            "  Act as alice@example.com, open “Statusbot demo” or a 1:1 with Statusbot,",
+            "  and type “show expiring in 30 days”, “summary” or “visa avbrutna”.",
+            "  Alerts:       type “alerts on”, then paste this into another terminal:",
+            f"    {next_day_command(demo.database, _program())}",
+            "  Digests:      type “subscribe daily 08:00 needing attention”, then “send N now”",
+            "                (N: the number its reply gives).",
+            f"  Customers:    the bundled sample, as of {SAMPLE_TODAY.isoformat()}",
+            f"  Database:     {demo.database}",
+            f"  Bot webhook:  {demo.bot.webhook_url}",
+            "  Cards are rendered with the official renderer."
+            if renderer
+            else "  Cards show as text: run `npm --prefix emulator/static ci` to render them.",
+            "Press Ctrl-C to stop.",
+        ]
     )
-    try:
+    try:  # printed inside: a Ctrl-C that follows the line at once still stops the demo
+        print(banner, flush=True)
         (wait or _wait_for_interrupt)()
     except KeyboardInterrupt:
         pass

@@ -43,7 +43,7 @@ from bot.web.metrics import Metrics
 from bot.webex.client import WebexClient, WebexError
 from bot.webex.models import BotIdentity
 from core.proactive.store import ProactiveStore
-from core.sources.freshness import data_status
+from core.sources.freshness import DataStatusCache
 from core.statuses import Lang
 from core.store import Store
 from handlers import notices
@@ -104,9 +104,11 @@ class Responder:
     zone: str = "UTC"
     answer: Answerer = handle
     audience: Audience = field(init=False)
+    data_status: DataStatusCache = field(init=False)  # the cards' "Data as of" line
 
     def __post_init__(self) -> None:
         self.audience = Audience(self.webex, self.policy, self.identity, self.metrics)
+        self.data_status = DataStatusCache(self.store)
 
     def respond(self, claim: Claim, attempt: Attempt) -> str:
         """Work on the event once; the outcome recorded."""
@@ -218,7 +220,7 @@ class Responder:
             asker_email=asker.email,
             proactive=self.proactive,
             data=partial(
-                data_status, self.store, self.clock(), stale_after=self.stale_after, zone=self.zone
+                self.data_status, self.clock(), stale_after=self.stale_after, zone=self.zone
             ),
         )
 

@@ -11,12 +11,13 @@ expected to refresh it).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.clock import aware
 from core.sources import state
@@ -79,6 +80,11 @@ class DataStatus:
 
 def data_status(store: Store, now: datetime, *, stale_after: timedelta, zone: str) -> DataStatus:
     """Read on demand (a list, a detail, ``sources``): one connection, two small SELECTs."""
+    states, last = _read(store)
+    return _status(states, last, now, stale_after, zone)
+
+
+def _read(store: Store) -> tuple[tuple[state.SourceState, ...], dict[str, Any] | None]:
     states = state.read_all(store.engine)
     with store.engine.connect() as connection:
         last = (
@@ -86,6 +92,57 @@ def data_status(store: Store, now: datetime, *, stale_after: timedelta, zone: st
             .mappings()
             .first()
         )
+    return tuple(states), dict(last) if last else None
+
+
+def _status(
+    states: tuple[state.SourceState, ...],
+    last: dict[str, Any] | None,
+    now: datetime,
+    stale_after: timedelta,
+    zone: str,
+) -> DataStatus:
     synced = next((row for row in states if row.name == state.SNAPSHOT), None)
-    found = _freshness(synced, dict(last) if last else None, now, stale_after)
-    return DataStatus(found, tuple(states), zone, stale_after)
+    return DataStatus(_freshness(synced, last, now, stale_after), states, zone, stale_after)
+
+
+class DataStatusCache:
+    """:func:`data_status` for every reply, read again only when the data changed.
+
+    What it reads changes only when an import lands (a new ``imports`` row) or a
+    sync attempt is recorded (``source_state``), possibly in another process. So
+    each call asks one small question, the newest import's id, the latest sync
+    attempt and the number of sources, and reads the rows again only when that
+    answer differs from last time. Staleness is worked out afresh from ``now`` on
+    every call: time passing needs no read.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._generation: tuple[Any, ...] | None = None
+        self._rows: tuple[tuple[state.SourceState, ...], dict[str, Any] | None] = ((), None)
+
+    def __call__(self, now: datetime, *, stale_after: timedelta, zone: str) -> DataStatus:
+        generation = self._current_generation()
+        with self._lock:
+            fresh = generation == self._generation
+            rows = self._rows
+        if not fresh:
+            # read after the generation: rows at least as new as it (an import landing in
+            # between is read now and read again next time, never missed)
+            rows = _read(self.store)
+            with self._lock:
+                self._generation, self._rows = generation, rows
+        return _status(*rows, now, stale_after, zone)
+
+    def _current_generation(self) -> tuple[Any, ...]:
+        state.ensure_table(self.store.engine)
+        sources = state.source_state.c
+        question = select(
+            select(func.max(imports.c.id)).scalar_subquery(),
+            select(func.max(sources.last_attempt)).scalar_subquery(),
+            select(func.count()).select_from(state.source_state).scalar_subquery(),
+        )
+        with self.store.engine.connect() as connection:
+            return tuple(connection.execute(question).one())

@@ -17,6 +17,7 @@ from bot.answering.followed_lang import FollowedLanguages
 from bot.answering.processing import Processor
 from bot.answering.responder import Responder
 from bot.answering.worker import WorkerPool
+from bot.inbox.intake import Intake
 from bot.inbox.leases import LeaseKeeper
 from bot.inbox.retry_plan import RetryPlan
 from bot.inbox.store import Inbox
@@ -46,6 +47,7 @@ class Bot:
     metrics: Metrics
     responder: Responder
     workers: WorkerPool
+    intake: Intake  # the receiver stores through it (group commit, hand-off to workers)
     secret: bytes
 
     def start(self) -> None:
@@ -134,5 +136,6 @@ def build_service(
         metrics=metrics,
         responder=responder,
         workers=workers,
+        intake=Intake(inbox, workers),
         secret=settings.webhook_secret.get_secret_value().encode("utf-8"),
     )

@@ -1,16 +1,20 @@
 """The inbox worker threads: claim an event, work on it once, repeat.
 
-Several threads and processes share the inbox safely (``bot.inbox.store`` leases and
-``bot.inbox.claims`` fencing). What one attempt does is ``bot.answering.processing``; what the
-bot answers is ``bot.answering.responder``; how it posts is ``bot.answering.outgoing``. This module
-only runs the loop, keeps the leases of what it holds (``bot.inbox.leases``) and
-forgets old finished events once in a while.
+Several threads and processes share the inbox safely (``bot.inbox.store`` leases
+and ``bot.inbox.claims`` fencing). An event this process received while a worker
+here was idle arrives already claimed, through a queue (``bot.inbox.intake``);
+otherwise a worker claims from the inbox, polling while there is nothing to do.
+What one attempt does is ``bot.answering.processing``; what the bot answers is
+``bot.answering.responder``; how it posts is ``bot.answering.outgoing``. This
+module only runs the loop, keeps the leases of what it holds
+(``bot.inbox.leases``) and forgets old finished events once in a while.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import queue
 import threading
 import time
 import uuid
@@ -19,6 +23,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.answering.processing import Processor
+from bot.inbox.claims import Claim
 from bot.inbox.store import Inbox
 
 log = logging.getLogger("statusbot.worker")
@@ -48,12 +53,25 @@ class WorkerPool:
         self._executor: ThreadPoolExecutor | None = None
         self._pruned_at = 0.0
         self._prune_lock = threading.Lock()
-        self._wake = threading.Event()
+        # claims handed over by bot.inbox.intake; None: look in the inbox (or stop)
+        self._handed: queue.SimpleQueue[Claim | None] = queue.SimpleQueue()
+        self._idle = 0  # workers waiting for something to do
+        self._idle_lock = threading.Lock()
         self._stop = threading.Event()
         self._futures: list[Future[Any]] = []
 
     def wake(self) -> None:
-        self._wake.set()
+        """An event was stored unclaimed: an idle worker looks in the inbox."""
+        if self._handed.qsize() < self.threads:
+            self._handed.put(None)
+
+    def room(self) -> int:
+        """How many handed events idle workers would start on at once."""
+        with self._idle_lock:
+            return max(0, self._idle - self._handed.qsize())
+
+    def hand(self, claim: Claim) -> None:
+        self._handed.put(claim)
 
     def start(self) -> None:
         self.processor.keeper.start()
@@ -65,14 +83,33 @@ class WorkerPool:
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
-        self._wake.set()
+        for _ in range(self.threads):
+            self._handed.put(None)
         deadline = time.monotonic() + timeout
         for future in self._futures:
             with contextlib.suppress(Exception):  # stopping; the loop already logged
                 future.result(timeout=max(0.0, deadline - time.monotonic()))
         if self._executor is not None:
             self._executor.shutdown(wait=False)
+        self._give_back()
         self.processor.keeper.stop()
+
+    def _give_back(self) -> None:
+        """Events handed over but not started: back to the inbox for any process now,
+        rather than when their lease runs out."""
+        while True:
+            try:
+                claim = self._handed.get_nowait()
+            except queue.Empty:
+                return
+            if claim is None:
+                continue
+            try:
+                claim.release(
+                    "not started: the process stopped", self.inbox.clock(), posted_maybe=False
+                )
+            except Exception as error:  # the lease runs out; it is claimed again then
+                log.warning("event %s: not given back (%s)", claim.event.id, type(error).__name__)
 
     def prune_if_due(self) -> int:
         """Forget old finished events, at most once per ``prune_every`` seconds."""
@@ -92,17 +129,54 @@ class WorkerPool:
                 self.prune_if_due()
             except Exception as error:  # the database may be restarting: try again later
                 log.warning("pruning the inbox failed (%s)", type(error).__name__)
+            claim = self._wait(0)  # handed over: received here, or claimed by a peer
+            if claim is None:
+                claim = self._claim(worker)
+            if claim is not None:
+                self._process(claim)
+                continue
+            polled = time.monotonic()  # the inbox is looked at least every poll_seconds
+            while not self._stop.is_set():
+                left = self.poll_seconds - (time.monotonic() - polled)
+                handed = self._wait(left) if left > 0 else None
+                if handed is None:  # woken, or time to look in the inbox again
+                    break
+                self._process(handed)
+
+    def _claim(self, worker: str) -> Claim | None:
+        """One event from the inbox for this worker; when more are waiting, up to one per
+        thread of this pool in the same transaction, the others handed to its peers."""
+        try:
+            claimed = self.inbox.claim(worker, limit=self.threads)
+        except Exception as error:  # the database may be restarting: wait and try again
+            log.warning("claiming failed (%s)", type(error).__name__)
+            return None
+        for extra in claimed[1:]:
+            self.hand(extra)
+        return claimed[0] if claimed else None
+
+    def _wait(self, seconds: float) -> Claim | None:
+        """The next handed claim; None when woken, or after ``seconds`` (0: don't wait)."""
+        if seconds <= 0:
             try:
-                claimed = self.inbox.claim(worker)
-            except Exception as error:  # the database may be restarting: wait and try again
-                log.warning("claiming failed (%s)", type(error).__name__)
-                claimed = []
-            for claim in claimed:
-                try:
-                    self.processor.process(claim)
-                except Exception as error:  # not even recorded: the lease runs out, it returns
-                    kind = type(error).__name__
-                    log.warning("event %s: not processed (%s)", claim.event.id, kind)
-            if not claimed:
-                self._wake.wait(self.poll_seconds)
-                self._wake.clear()
+                return self._handed.get_nowait()
+            except queue.Empty:
+                return None
+        with self._idle_lock:
+            self._idle += 1
+        try:
+            return self._handed.get(timeout=seconds)
+        except queue.Empty:
+            return None
+        finally:
+            with self._idle_lock:
+                self._idle -= 1
+
+    def _process(self, claim: Claim) -> None:
+        if self._stop.is_set():  # stopping: given back by stop()
+            self._handed.put(claim)
+            return
+        try:
+            self.processor.process(claim)
+        except Exception as error:  # not even recorded: the lease runs out, it returns
+            log.warning("event %s: not processed (%s)", claim.event.id, type(error).__name__)

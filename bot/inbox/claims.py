@@ -159,7 +159,7 @@ class Claim:
             )
             .values(**values)
         )
-        with self.inbox.engine.begin() as connection:
+        with self.inbox.writing() as connection:
             matched = connection.execute(statement).rowcount
         if matched != 1:
             self.lost = True

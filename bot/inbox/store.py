@@ -15,21 +15,64 @@ The tables are in ``bot.inbox.schema``; the reply's states are described there.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
+import threading
 import uuid
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, or_, select, update
 
 from bot.inbox.claims import Claim, InboxEvent
 from bot.inbox.schema import FINAL_STATES, inbox, metadata, spaces
 from core.clock import Clock, aware
-from core.dialect.engines import open_engine
+from core.dialect.engines import is_postgres, open_engine, sqlite_file
 from core.dialect.schema import ensure_schema
 from core.dialect.statements import skip_locked, upsert
 
 __all__ = ["Claim", "Inbox", "InboxEvent", "inbox", "metadata", "spaces"]
+
+
+class _WriteGate:
+    """The inbox's writers to one SQLite file on this host, one at a time.
+
+    SQLite has one write lock per database, and a connection that finds it taken
+    sleeps in its busy handler (1, 2, 5, 10 … ms) however soon it is free again:
+    under load, receivers and workers spent most of their time asleep there. Here
+    they queue instead (a thread lock within the process, ``flock`` on
+    ``<database>-writers.lock`` between processes) and each is woken the moment the
+    one before it is done. Writers that don't pass through here (the store, the
+    scheduler) still meet the busy handler; correctness rests on SQLite's lock
+    alone, this only orders who asks for it.
+    """
+
+    def __init__(self, database: Path | None) -> None:
+        self._lock = threading.Lock()  # None: in memory, one process
+        self._path = None if database is None else f"{database}-writers.lock"
+        self._fd: int | None = None
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+        if self._path is None:
+            return
+        try:
+            if self._fd is None:
+                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except OSError:  # a folder we can't write in: SQLite's own lock still serializes
+            self._path = None
+
+    def __exit__(self, *_exc: object) -> None:
+        try:
+            if self._path is not None and self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._lock.release()
 
 
 def _now() -> datetime:
@@ -48,6 +91,15 @@ class Inbox:
         self.engine = engine
         self.clock = clock
         self.lease = timedelta(seconds=lease)
+        self._insert_events = (
+            upsert(engine, inbox)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(inbox.c.id, inbox.c.dedupe_key)
+        )
+        database = sqlite_file(engine.url.render_as_string(hide_password=False))
+        self._gate: contextlib.AbstractContextManager[Any] = (
+            contextlib.nullcontext() if is_postgres(engine) else _WriteGate(database)
+        )
 
     @classmethod
     def open(cls, url: str, **options: Any) -> Inbox:
@@ -61,6 +113,12 @@ class Inbox:
 
     # -- receiving ---------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A write transaction; on SQLite, one at a time in this process (``_gate``)."""
+        with self._gate, self.engine.begin() as connection:
+            yield connection
+
     def record(
         self, resource: str, event_name: str, data: dict[str, Any], *, outcome: str | None = None
     ) -> bool:
@@ -69,30 +127,73 @@ class Inbox:
         With ``outcome`` the event is stored already finished (``ignored``): kept
         for deduplication and for looking back, never worked on.
         """
-        data_id = str(data.get("id", ""))
+        (stored,) = self.record_many([(resource, event_name, data)], outcome=outcome)
+        return bool(stored)
+
+    def record_many(
+        self,
+        events: Sequence[tuple[str, str, dict[str, Any]]],
+        *,
+        worker: str | None = None,
+        claim: int = 0,
+        outcome: str | None = None,
+    ) -> list[Claim | bool]:
+        """Store events in one transaction (a group commit); per event, in order: False
+        for a duplicate (stored before, or earlier in ``events``), else True, or a
+        :class:`Claim` when it is among the first ``claim`` distinct events.
+
+        Those are stored already claimed by ``worker``, with a lease and a fresh token
+        like any claim (``bot.inbox.intake`` hands them to this process's own workers): if
+        the process dies holding one, the lease runs out and another claims it.
+        """
         now = self.clock()
-        values: dict[str, Any] = {
-            "dedupe_key": f"{resource}:{event_name}:{data_id}",
-            "resource": resource,
-            "event": event_name,
-            "data_id": data_id,
-            "room_id": data.get("roomId"),
-            "person_id": data.get("personId"),
-            "data": json.dumps(data, separators=(",", ":")),
-            "received_at": now,
-            "state": "pending",
-            "attempts": 0,
-        }
-        if outcome is not None:
-            values |= {"state": "ignored", "outcome": outcome, "finished_at": now}
-        statement = (
-            upsert(self.engine, inbox)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
-            .returning(inbox.c.id)
-        )
-        with self.engine.begin() as connection:
-            return connection.execute(statement).first() is not None
+        rows: dict[str, dict[str, Any]] = {}
+        for resource, event_name, data in events:
+            data_id = str(data.get("id", ""))
+            key = f"{resource}:{event_name}:{data_id}"
+            if key in rows:
+                continue
+            claimed = worker is not None and len(rows) < claim
+            rows[key] = {
+                "dedupe_key": key,
+                "resource": resource,
+                "event": event_name,
+                "data_id": data_id,
+                "room_id": data.get("roomId"),
+                "person_id": data.get("personId"),
+                "data": json.dumps(data, separators=(",", ":")),
+                "received_at": now,
+                "state": "working" if claimed else "pending",
+                "attempts": 1 if claimed else 0,
+                "lease_until": now + self.lease if claimed else None,
+                "worker": worker[:100] if claimed and worker else None,
+                "claim_token": uuid.uuid4().hex if claimed else None,
+                "outcome": None,
+                "finished_at": None,
+            }
+            if outcome is not None:
+                rows[key] |= {"state": "ignored", "outcome": outcome, "finished_at": now}
+        with self.writing() as connection:
+            # executemany: SQLAlchemy sends the rows as one multi-row INSERT … RETURNING
+            # ("insertmanyvalues"), and the statement is compiled once, not per batch
+            returned = connection.execute(self._insert_events, list(rows.values()))
+            ids = {key: row_id for row_id, key in returned}
+        answers: list[Claim | bool] = []
+        for resource, event_name, data in events:
+            key = f"{resource}:{event_name}:{data.get('id', '')}"
+            row_id = ids.pop(key, None)  # a second copy in the same batch is a duplicate
+            row = rows[key]
+            if row_id is None:
+                answers.append(False)
+            elif row["claim_token"] is None:
+                answers.append(True)
+            else:
+                answers.append(
+                    Claim(
+                        self, _event({**row, "id": row_id, "attempts": 0}, now), row["claim_token"]
+                    )
+                )
+        return answers
 
     # -- working -----------------------------------------------------------------
 
@@ -113,7 +214,7 @@ class Inbox:
             select(inbox).where(claimable).order_by(inbox.c.id).limit(limit), self.engine
         )
         tokens: dict[int, str] = {}
-        with self.engine.begin() as connection:
+        with self.writing() as connection:
             rows = connection.execute(chosen).mappings().all()
             for row in rows:
                 tokens[row["id"]] = uuid.uuid4().hex
@@ -141,7 +242,7 @@ class Inbox:
         forgotten too (their followed language: ``bot.answering.followed_lang``).
         """
         cutoff = self.clock() - older_than
-        with self.engine.begin() as connection:
+        with self.writing() as connection:
             removed = connection.execute(
                 delete(inbox).where(inbox.c.state.in_(FINAL_STATES), inbox.c.finished_at < cutoff)
             )
@@ -194,7 +295,7 @@ class Inbox:
             index_elements=["room_id"],
             set_={"language": language, "updated_at": self.clock()},
         )
-        with self.engine.begin() as connection:
+        with self.writing() as connection:
             connection.execute(statement)
 
 
@@ -209,9 +310,9 @@ def _event(row: Any, now: datetime) -> InboxEvent:
         data=json.loads(row["data"]),
         received_at=_aware(row["received_at"]) or now,
         attempts=row["attempts"] + 1,
-        reply_state=row["reply_state"],
-        reply_fingerprint=row["reply_fingerprint"],
-        reply_started_at=_aware(row["reply_started_at"]),
-        error=row["error"],
-        reply_lang=row["reply_lang"],
+        reply_state=row.get("reply_state"),
+        reply_fingerprint=row.get("reply_fingerprint"),
+        reply_started_at=_aware(row.get("reply_started_at")),
+        error=row.get("error"),
+        reply_lang=row.get("reply_lang"),
     )

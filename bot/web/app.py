@@ -51,9 +51,8 @@ def create_app(service: Bot, readiness: Readiness | None = None) -> Flask:
             request.get_data(cache=False),
             request.headers.get("X-Spark-Signature"),
             secret=service.secret,
-            inbox=service.inbox,
+            inbox=service.intake,
             metrics=service.metrics,
-            wake=service.workers.wake,
             own=own,
         )
         return jsonify(answer.body), answer.status

@@ -179,6 +179,9 @@ def test_the_bots_own_messages_are_acknowledged_without_being_stored(stack: Stac
     (reply,) = stack.bot_messages(sent.roomId)
     events = [e for e in stack.bot.service.inbox.events() if e["resource"] == "messages"]
     assert [(e["data_id"], e["state"]) for e in events] == [(sent.id, "done")]  # not the reply
+    # received while the workers were idle: stored already claimed and handed to one of
+    # them (the pool's name; a worker that claims from the inbox adds its number)
+    assert (events[0]["worker"], events[0]["attempts"]) == (stack.bot.service.workers.name, 1)
     metrics = requests.get(stack.bot.url + "/metrics", timeout=10).text
     own = re.search(r'statusbot_webhook_events_total\{outcome="own"\} ([0-9.]+)', metrics)
     assert own and float(own.group(1)) == 1.0  # the reply was delivered, and answered 200

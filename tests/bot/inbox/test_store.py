@@ -125,3 +125,25 @@ def test_processes_starting_together_create_the_tables_once(database_url: str) -
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_a_group_of_events_is_stored_in_one_go_and_the_first_ones_claimed(
+    inbox: Inbox, clock: Clock
+) -> None:
+    inbox.record("messages", "created", message(1))
+    events = [("messages", "created", message(n)) for n in (2, 3, 1, 2, 4)]
+    answers = inbox.record_many(events, worker="here", claim=2)
+    # msg-1 was stored before; the second msg-2 is a duplicate of the first
+    assert [type(a).__name__ if not isinstance(a, bool) else a for a in answers] == [
+        "Claim", "Claim", False, False, True,
+    ]  # fmt: skip
+    claims = [a for a in answers if not isinstance(a, bool)]
+    assert [c.event.data_id for c in claims] == ["msg-2", "msg-3"]
+    assert all(c.event.attempts == 1 and c.event.id for c in claims)
+    assert inbox.counts() == {"pending": 2, "working": 2}
+    assert [c.event.data_id for c in inbox.claim("other", limit=5)] == ["msg-1", "msg-4"]
+    claims[0].finish("sent", reply_state="sent")  # the token is the row's: fenced writes work
+    clock.now += timedelta(seconds=61)  # the process holding msg-3 died: it is claimed again
+    assert [c.event.data_id for c in inbox.claim("other", limit=5)] == ["msg-1", "msg-3", "msg-4"]
+    claims[1].renew()
+    assert claims[1].lost

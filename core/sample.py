@@ -8,10 +8,10 @@ randomness is a ``random.Random(seed)`` and the only clock is the ``today``
 argument; every end date is an offset from ``today``, which keeps the
 statuses stable for a fixed ``today``.
 
-The first customers (``SHOWCASE``) are written by hand: between them they hold
-every provisioning status, every subscription status, every ``days_left``
-boundary of status-reference.md and the hostile names that replies must not
-interpret as markdown or HTML. Any sample, however small, starts with them.
+The first customers (``core.sample_showcase.SHOWCASE``) are written by hand:
+between them they hold every provisioning status, every subscription status and
+every ``days_left`` boundary of status-reference.md, on a list that reads like a
+real partner's. Any sample, however small, starts with them.
 After them come customers drawn from weighted distributions, named from the
 word lists of ``core.sample_names``.
 """
@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import random
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
@@ -30,7 +29,22 @@ from typing import TextIO
 from core.ingest.snapshot import CSV_COLUMNS
 from core.models import Customer, Service, Subscription
 from core.sample_names import company_name, weighted
-from core.statuses import ProvisioningStatus, SubscriptionKind, SubscriptionState
+from core.sample_showcase import (
+    CALLING,
+    CONTACT_CENTER,
+    DEVICES,
+    MEETINGS,
+    MESSAGING,
+    PAID,
+    SERVICES,
+    SHOWCASE,
+    SUITE,
+    TRIAL,
+    WEBINARS,
+    P,
+    Plan,
+)
+from core.statuses import SubscriptionState
 
 #: The fixed date the bundled sample is generated for (demo, ``statusbot ask``).
 SAMPLE_TODAY = date(2026, 11, 27)
@@ -39,86 +53,6 @@ BUNDLED_SAMPLE_CUSTOMERS = 60
 
 #: The canonical CSV columns, in data-contract.md's order (the importer's own list).
 CSV_HEADER: tuple[str, ...] = CSV_COLUMNS
-
-CALLING = "Webex Calling"
-MEETINGS = "Webex Meetings"
-SUITE = "Webex Suite"
-CONTACT_CENTER = "Webex Contact Center"
-MESSAGING = "Webex Messaging"
-WEBINARS = "Webex Webinars"
-DEVICES = "Webex Devices (Room Kits)"
-#: The Webex offers a subscription can hold.
-SERVICES: tuple[str, ...] = (
-    CALLING,
-    MEETINGS,
-    SUITE,
-    CONTACT_CENTER,
-    MESSAGING,
-    WEBINARS,
-    DEVICES,
-)
-
-#: Names that break a reply if it interprets markdown, HTML or mentions.
-HOSTILE_NAMES: tuple[str, ...] = (
-    "Acme *Bold* [x](http://evil)",
-    "<b>Globex</b> & Co",
-    "Initech_underscore_",
-    "Evil <@all> Corp",
-    "Back`tick` AB",
-)
-
-PAID = SubscriptionKind.PAID
-TRIAL = SubscriptionKind.TRIAL
-P = ProvisioningStatus
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """A hand-written subscription: ``days_left`` None means evergreen."""
-
-    kind: SubscriptionKind
-    days_left: int | None
-    services: tuple[str, ...]
-    problem: ProvisioningStatus | None = None  # status of the first service
-    suspended: bool = False
-
-
-#: Hand-written first customers. Between them: every subscription status, every
-#: boundary (days_left -1, 0, 30, 31, 60, 61 for both kinds, evergreen, suspended
-#: with a future end date, paid past its end date), every provisioning status,
-#: and all hostile names within the first ten.
-SHOWCASE: tuple[tuple[str, tuple[_Plan, ...]], ...] = (
-    ("Åre Skidskola AB", (_Plan(PAID, 61, (CALLING, MEETINGS)), _Plan(TRIAL, 61, (WEBINARS,)))),
-    (HOSTILE_NAMES[0], (_Plan(PAID, 30, (MEETINGS,)),)),
-    (
-        "Göteborgs Energi",
-        (_Plan(PAID, None, (SUITE, DEVICES)), _Plan(PAID, 0, (CALLING,), P.FAILED)),
-    ),
-    (HOSTILE_NAMES[1], (_Plan(TRIAL, -1, (WEBINARS,)),)),
-    (
-        "Malmö Stad",
-        (
-            _Plan(PAID, None, (CALLING, MEETINGS, MESSAGING)),
-            _Plan(PAID, 31, (DEVICES, MEETINGS), P.MANUAL_CISCO),
-        ),
-    ),
-    (HOSTILE_NAMES[2], (_Plan(TRIAL, 0, (CALLING, MEETINGS), P.PENDING_DETAILS),)),
-    ("Ängelholms Kommun", (_Plan(PAID, -1, (MEETINGS,)), _Plan(PAID, 60, (CALLING,)))),
-    (HOSTILE_NAMES[3], (_Plan(PAID, 200, (SUITE,), suspended=True),)),
-    (
-        "Øresund Logistik",
-        (_Plan(TRIAL, 31, (CONTACT_CENTER,), P.MANUAL_PARTNER), _Plan(PAID, 400, (CALLING,))),
-    ),
-    (HOSTILE_NAMES[4], (_Plan(TRIAL, 30, (MEETINGS, MESSAGING)),)),
-    ("Café Noir", (_Plan(TRIAL, 60, (CALLING,), P.PROVISIONING),)),
-    (
-        "Zürich Versicherung",
-        (_Plan(PAID, 500, (CALLING, MEETINGS)), _Plan(PAID, None, (CONTACT_CENTER, CALLING))),
-    ),
-    ("東京商事", (_Plan(PAID, 150, (MEETINGS,)), _Plan(TRIAL, 45, (SUITE, DEVICES)))),
-    ("Ünal İnşaat", (_Plan(PAID, 90, (CALLING, MESSAGING)),)),
-)
-
 
 # Offers are sold in typical combinations; the weighted mean is about 2 services.
 _BUNDLES: tuple[tuple[tuple[str, ...], int], ...] = (
@@ -194,7 +128,7 @@ def _paid_start(end: date | None, today: date, term: int) -> date:
     return today - timedelta(days=term) if end is None else end - timedelta(days=term - 1)
 
 
-def _showcase_customer(number: int, name: str, plans: tuple[_Plan, ...], today: date) -> Customer:
+def _showcase_customer(number: int, name: str, plans: tuple[Plan, ...], today: date) -> Customer:
     subscriptions = []
     for k, plan in enumerate(plans, start=1):
         end = None if plan.days_left is None else today + timedelta(days=plan.days_left)

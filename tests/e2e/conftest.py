@@ -3,9 +3,11 @@ the real webexpythonsdk on both sides, real signatures, a real store."""
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,9 +20,10 @@ from bot.settings import Settings
 from bot.webex.client import RetryPolicy
 from bot.webex.webhooks import reconcile_webhooks
 from core.ingest.snapshot import read_snapshot
-from core.sample import SAMPLE_TODAY, bundled_sample_path
+from core.sample import SAMPLE_TODAY
 from core.store import Store
 from emulator.server import EmulatorConfig, ServerHandle, run_in_thread
+from tests.hostile_data import sample_with_hostile_names
 
 BOT_TOKEN = "BOT_TOKEN_E2E"
 BOT_EMAIL = "statusbot@webex.bot"
@@ -89,7 +92,10 @@ def wait_until(check: Callable[[], Any], *, timeout: float = 30, what: str = "it
 def start_stack(database_url: str, **settings: Any) -> Stack:
     emulator = run_in_thread(EmulatorConfig(bot_token=BOT_TOKEN, bot_email=BOT_EMAIL, users=USERS))
     store = Store.open(database_url)
-    store.import_snapshot(read_snapshot(bundled_sample_path()), today=SAMPLE_TODAY, source="e2e")
+    with tempfile.TemporaryDirectory() as scratch:
+        data = Path(scratch) / "customers.csv"  # the sample and the names that test escaping
+        data.write_text(sample_with_hostile_names(), encoding="utf-8")
+        store.import_snapshot(read_snapshot(data), today=SAMPLE_TODAY, source="e2e")
     store.close()
     config = Settings(
         WEBEX_ACCESS_TOKEN=BOT_TOKEN,

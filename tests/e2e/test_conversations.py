@@ -257,4 +257,4 @@ def test_export_arrives_as_a_csv_file_that_reimports(stack: Stack, tmp_path) -> 
     path = tmp_path / "export.csv"
     path.write_bytes(download.content)
     assert download.content.startswith("\ufeff".encode())  # Excel reads UTF-8 with a BOM
-    assert len(read_snapshot(path).customers) == 5  # the five customers of the list
+    assert len(read_snapshot(path).customers) == 7  # the list: 4 of the sample, 3 test names

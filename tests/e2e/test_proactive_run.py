@@ -25,12 +25,13 @@ import requests
 from webexpythonsdk import WebexAPI
 
 from core.proactive.ledger import Ledger
-from core.sample import SAMPLE_TODAY, bundled_sample_path
+from core.sample import SAMPLE_TODAY
 from core.sample_changes import changed_sample
 from core.store import Store
 from emulator.server import EmulatorConfig, ServerHandle, run_in_thread
 from tests.cardcheck.runner import Check, cardcheck  # noqa: F401  (fixture)
 from tests.e2e.conftest import BOT_EMAIL, BOT_TOKEN, USERS, wait_until
+from tests.hostile_data import ACME, sample_with_hostile_names
 from tests.operations.process import StatusbotRun
 
 #: The least time between subscribing and the digest's minute, so that the alert
@@ -89,7 +90,9 @@ def test_an_alert_then_a_digest_arrive_once_each(
     cardcheck: Check,  # noqa: F811
 ) -> None:
     database_url = f"sqlite:///{tmp_path / 'statusbot.sqlite3'}"
-    assert statusbot_import(bundled_sample_path(), database_url).returncode == 0  # the baseline
+    baseline = tmp_path / "baseline.csv"  # the sample and the names that test escaping
+    baseline.write_text(sample_with_hostile_names(), encoding="utf-8")
+    assert statusbot_import(baseline, database_url).returncode == 0
     bot = StatusbotRun(
         emulator.api_url,
         database_url,
@@ -120,8 +123,9 @@ def test_an_alert_then_a_digest_arrive_once_each(
         )
 
         changed = tmp_path / "changed.csv"
-        text, names = changed_sample()
-        changed.write_text(text, encoding="utf-8")
+        text, names = changed_sample()  # and Acme *Bold*'s service failed
+        changed.write_text(sample_with_hostile_names(text, acme_failed=True), encoding="utf-8")
+        names.append(ACME)
         imported = statusbot_import(changed, database_url)
         assert imported.returncode == 0, imported.stdout + imported.stderr
 

@@ -6,7 +6,8 @@ in one dimension are OR-ed; the dimensions, the expiry horizon and the kind are
 AND-ed on that same subscription. ``needing_attention`` is the named filter
 (provisioning in ATTENTION_PROVISIONING or subscription in
 ATTENTION_SUBSCRIPTION), AND-ed with the rest. ``name`` is matched on the
-customer: case-insensitive, anywhere in the name, or the exact customer id.
+customer: anywhere in the name, or the exact customer id, both compared as Webex
+delivers what people type (``core.names.fold``: markdown marks dropped, any case).
 
 A horizon (``expiring_within_days`` / ``expiring_by`` / ``expiring_before``,
 the last exclusive: the date as typed in "before 2027-03-31", kept so the reply
@@ -26,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from core.classify import status_of
 from core.models import Customer, Subscription
+from core.names import fold
 from core.statuses import (
     ATTENTION_PROVISIONING,
     ATTENTION_SUBSCRIPTION,
@@ -103,10 +105,9 @@ def subscription_matches(
 
 
 def customer_matches(query: Query, customer: Customer, today: date) -> bool:
-    if query.name is not None:
-        needle = query.name.casefold()
-        if needle not in customer.name.casefold() and query.name != customer.id:
-            return False
+    name = query.name
+    if name is not None and fold(name) not in fold(customer.name) and name != customer.id:
+        return False
     return any(subscription_matches(query, sub, today) for sub in customer.subscriptions)
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 from datetime import date
 
 from core.classify import HORIZON_30
+from core.names import fold
 from core.proactive.models import StatusChange
 from core.query import Query
 from core.statuses import (
@@ -71,8 +72,8 @@ def watched_statuses(query: Query, today: date) -> tuple[frozenset[str], frozens
 def watches(query: Query, change: StatusChange, today: date) -> bool:
     """Whether a space with this rule is told about this change."""
     if query.name is not None:
-        needle = query.name.casefold()
-        if needle not in change.customer_name.casefold() and query.name != change.customer_id:
+        needle = fold(query.name)
+        if needle not in fold(change.customer_name) and query.name != change.customer_id:
             return False
     provisioning, subscription = watched_statuses(query, today)
     watched = provisioning if change.dimension == "provisioning" else subscription

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from core.dialect.statements import bulk_insert
 from core.ingest.staging import Change, Snapshot
+from core.names import fold
 from core.results import ImportResult, Transition
 from core.statuses import (
     PROVISIONING_BY_RANK,
@@ -129,7 +130,7 @@ def _insert_snapshot(connection: Connection, snapshot: Snapshot) -> None:
             "pk": pk,
             "id": id_,
             "name": name,
-            "name_folded": name.casefold(),
+            "name_folded": fold(name),
             "subscription_count": count,
         }
         for pk, id_, name, count in snapshot.customer_rows()
@@ -163,9 +164,12 @@ def _insert_attached(connection: Connection) -> None:
     status_of_rank = " ".join(
         f"WHEN {status.rank} THEN '{status.value}'" for status in ProvisioningStatus
     )
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.create_function("fold_name", 1, fold, deterministic=True)  # core.names.fold
     connection.exec_driver_sql(
         "INSERT INTO main.customers (pk, id, name, name_folded, subscription_count) "
-        f"SELECT pk, id, name, casefold(name), subscription_count FROM {STAGED}.customers "
+        f"SELECT pk, id, name, fold_name(name), subscription_count FROM {STAGED}.customers "
         "ORDER BY pk"
     )
     connection.exec_driver_sql(

@@ -36,7 +36,8 @@ customers = Table(
     Column("pk", Integer, primary_key=True, autoincrement=False),
     Column("id", String(200), nullable=False, unique=True),
     Column("name", String(300), nullable=False),
-    # casefold()ed name: case-insensitive search that works the same in both engines
+    # the name as Webex delivers it, case-folded (core.names.fold): search that works
+    # the same in both engines and finds names typed as shown (markdown marks dropped)
     Column("name_folded", String(300), nullable=False),
     Column("subscription_count", Integer, nullable=False),
     # classified (see module docstring): the list line and its sort keys

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from core.classify import HORIZON_30, HORIZON_60
+from core.names import fold
 from core.query import Query
 from core.statuses import (
     ATTENTION_PROVISIONING,
@@ -174,11 +175,12 @@ def customer_level_filter(query: Query) -> ColumnElement[bool] | None:
 
 
 def name_filter(query: Query) -> ColumnElement[bool]:
-    """The customers whose name holds ``query.name`` (any case), or whose id it is."""
+    """The customers whose name holds ``query.name`` (both as Webex delivers them,
+    ``core.names.fold``), or whose id it is."""
     if query.name is None:
         return true()
     return or_(
-        C.name_folded.like(like_pattern(query.name.casefold()), escape="\\"),
+        C.name_folded.like(like_pattern(fold(query.name)), escape="\\"),
         C.id == query.name,
     )
 

@@ -9,10 +9,12 @@ of the day), ``importing`` (snapshots), ``loading`` (whole customers).
 
 from __future__ import annotations
 
+import operator
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import reduce
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, FromClause, case, select, text
@@ -24,6 +26,7 @@ from core.dialect.schema import ensure_schema
 from core.dialect.statements import attached, days_until, json_rows
 from core.ingest.snapshot import Snapshot
 from core.models import Customer
+from core.names import closest, probes
 from core.query import Query
 from core.results import CustomerPage, CustomerRow, ImportResult, Summary, Transition
 from core.statuses import (
@@ -40,6 +43,8 @@ from core.store.schema import customers, imports, metadata, transitions
 from core.store.sql import NO_END_DATE
 
 C = customers.c
+#: Names a "did you mean" compares at most (the likeliest, by pieces shared).
+CLOSEST_CANDIDATES = 200
 LIST_ORDER = (C.subscription_rank, C.provisioning_rank, C.soonest_end_date, C.name_folded, C.id)
 
 
@@ -127,6 +132,31 @@ class Store:
         self.classify(today)
         with self.engine.connect() as connection:
             return self._count(connection, query, today)
+
+    def closest_names(self, name: str, limit: int = 3) -> list[str]:
+        """Names most like ``name``, for a reply that found none holding it.
+
+        The database picks the names sharing most pieces with it (its words, and
+        their first three letters, for a typo later on: ``core.names.probes``),
+        at most ``CLOSEST_CANDIDATES``; Python ranks those by likeness.
+        """
+        pieces = probes(name)
+        if not pieces:
+            return []
+        hits = [
+            case((C.name_folded.like(sql.like_pattern(piece), escape="\\"), 1), else_=0)
+            for piece in pieces
+        ]
+        shared = reduce(operator.add, hits)
+        statement = (
+            select(C.name)
+            .where(shared > 0)
+            .order_by(shared.desc(), C.name_folded)
+            .limit(CLOSEST_CANDIDATES)
+        )
+        with self.engine.connect() as connection:
+            candidates = list(connection.execute(statement).scalars())
+        return closest(name, candidates, limit)
 
     def customer(self, customer_id: str) -> Customer | None:
         found = self.customers_by_id([customer_id])

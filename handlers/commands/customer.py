@@ -13,12 +13,15 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from core.models import MAX_ID_LENGTH
+from core.names import fold
 from core.query import Query
+from core.statuses import Lang
 from handlers.cards.common import md, shorten
 from handlers.cards.data_lines import dated
 from handlers.cards.detail_card import PICK_LIMIT, detail_reply, pick_reply
 from handlers.command import Command, CommandKind, Payload, rule
 from handlers.commands.list import customers_json
+from handlers.commands.unknown import did_you_mean
 from handlers.context import Context
 from handlers.grammar.rules import quoted_name
 from handlers.reply import Reply
@@ -66,18 +69,25 @@ def show_customer(command: ShowCustomer, context: Context) -> Reply:
     found = store.customer(name)
     if found is not None:
         return detail_reply(found, today, lang)
-    not_found = Reply(markdown=md("detail_not_found", lang, name=shorten(name, 100)))
     try:
         query = Query(name=name)
     except ValidationError:
-        return not_found
+        return _not_found(name, [], lang)
     page = store.query(query, today, limit=PICK_LIMIT)
     if page.total == 0 or not page.rows:
-        return not_found
-    exact = [row for row in page.rows if row.name.casefold() == name.strip().casefold()]
+        return _not_found(name, store.closest_names(name), lang)
+    exact = [row for row in page.rows if fold(row.name) == fold(name)]
     if page.total == 1 or len(exact) == 1:
         return show_customer(ShowCustomer(id=(exact or list(page.rows))[0].id), context)
     return pick_reply(page, name, lang)
+
+
+def _not_found(name: str, closest: list[str], lang: Lang) -> Reply:
+    """No customer holds ``name``: the closest names, when some are alike."""
+    lines = [md("detail_not_found", lang, name=shorten(name, 100))]
+    if closest:
+        lines.append(did_you_mean(closest, lang))
+    return Reply(markdown="\n\n".join(lines))
 
 
 KIND = CommandKind(

@@ -33,6 +33,16 @@ def test_a_direct_question_gets_a_card_with_the_matches(stack: Stack) -> None:
     assert "Göteborgs Energi" in json.dumps(card, ensure_ascii=False)
 
 
+def test_a_name_typed_as_a_list_shows_it_is_found(stack: Stack) -> None:
+    """Webex strips the markdown of what people type: "customer Acme *Bold*" reaches
+    the bot as "customer Acme Bold", and the customer is still found."""
+    sent = stack.alice.messages.create(toPersonEmail=BOT_EMAIL, markdown="customer Acme *Bold*")
+    stack.alice.messages.create(toPersonEmail=BOT_EMAIL, markdown="kund Back`tick`")
+    stack.settle()
+    found = sorted(reply["markdown"].split("\n")[0] for reply in stack.bot_messages(sent.roomId))
+    assert found == ["**Acme \\*Bold\\* \\[x\\]\\(http\\://evil\\)**", "**Back\\`tick\\` AB**"]
+
+
 def test_swedish_is_answered_in_swedish(stack: Stack) -> None:
     sent = stack.alice.messages.create(toPersonEmail=BOT_EMAIL, text="visa går ut inom 30 dagar")
     stack.settle()

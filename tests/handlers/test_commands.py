@@ -116,6 +116,33 @@ def test_customer_pick_list_and_not_found(store: Store) -> None:
     assert missing.card is None
 
 
+@pytest.mark.parametrize(
+    ("typed", "lang", "closest"),
+    [
+        ("Globx", "en", "Did you mean “Globex” or “Globex Nordic”?"),
+        ("Globx", "sv", "Menade du ”Globex” eller ”Globex Nordic”?"),
+        ("Are Skidskolan", "sv", "Menade du ”Åre Skidskola AB”?"),
+        ("Acme Bald", "en", "Did you mean “Acme \\*Bold\\* \\[x\\]\\(http\\://evil\\)”?"),
+    ],
+)
+def test_not_found_offers_the_closest_names(
+    store: Store, typed: str, lang: str, closest: str
+) -> None:
+    missing = handle(ShowCustomer(name=typed), store=store, lang=lang)
+    assert missing.markdown.split("\n\n")[-1] == closest
+
+
+@pytest.mark.parametrize(
+    "delivered",
+    ["Acme Bold", "acme bold x", "Acme *Bold*", "Acme *Bold* [x](http://evil)"],
+)
+def test_a_name_is_found_as_webex_delivers_it(store: Store, delivered: str) -> None:
+    """Webex strips markdown before the bot sees a message: "customer Acme *Bold*"
+    arrives as "customer Acme Bold". Typed raw (the CLI) it finds the same."""
+    reply = handle(ShowCustomer(name=delivered), store=store, lang="en")
+    assert reply.markdown.startswith("**Acme \\*Bold\\*"), reply.markdown
+
+
 def test_customer_by_id_and_hostile_name(store: Store) -> None:
     reply = handle(ShowCustomer(name="c4"), store=store, lang="en")
     assert "&lt;@all&gt;" in reply.markdown and "<@all>" not in reply.markdown

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, wait
-from datetime import date, timedelta
+from concurrent.futures import wait
+from dataclasses import dataclass
+from datetime import timedelta
 
-from bot.scheduler.posting import Outgoing, ProactivePoster, Result
-from core.clock import Clock
-from core.proactive.ledger import BatchHeader, Ledger
+from bot.scheduler.posting import Outgoing, Result, Runner
+from core.proactive.ledger import BatchHeader
 from core.proactive.models import AlertEntry, StatusChange
-from core.proactive.store import ProactiveStore
 from core.proactive.watch import watches
 from handlers.reply import Reply
 
@@ -43,27 +42,10 @@ def alert_key(room_id: str, batch: str) -> str:
     return f"alert:{room_id}:{batch}"
 
 
-class AlertRunner:
-    def __init__(
-        self,
-        *,
-        proactive: ProactiveStore,
-        ledger: Ledger,
-        poster: ProactivePoster,
-        reply: AlertReply,
-        today: Callable[[], date],
-        clock: Clock,
-        pool: Executor,
-        grace: timedelta = ALERT_GRACE,
-    ) -> None:
-        self.proactive = proactive
-        self.ledger = ledger
-        self.poster = poster
-        self.reply = reply
-        self.today = today
-        self.clock = clock
-        self.pool = pool
-        self.grace = grace
+@dataclass(kw_only=True, eq=False)
+class AlertRunner(Runner):
+    reply: AlertReply
+    grace: timedelta = ALERT_GRACE
 
     def tick(self) -> dict[str, Result]:
         """Work through every pending batch; the outcome per post key."""

@@ -28,15 +28,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import Executor
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.scheduler.posting import Outgoing, ProactivePoster, Result
-from core.clock import Clock
-from core.proactive.ledger import Ledger
+from bot.scheduler.posting import Outgoing, Result, Runner
 from core.proactive.models import Digest, DigestEntry
-from core.proactive.store import ProactiveStore
 from core.statuses import Lang
 from handlers.context import CustomerStore
 from handlers.reply import Reply
@@ -55,31 +52,13 @@ def digest_key(item_id: int, run: datetime) -> str:
     return f"digest:{item_id}:{run:%Y-%m-%dT%H:%MZ}"
 
 
-class DigestRunner:
-    def __init__(
-        self,
-        *,
-        proactive: ProactiveStore,
-        ledger: Ledger,
-        poster: ProactivePoster,
-        customers: CustomerStore,
-        reply: DigestReply,
-        today: Callable[[], date],
-        clock: Clock,
-        pool: Executor,
-        grace: timedelta = DIGEST_GRACE,
-    ) -> None:
-        self.proactive = proactive
-        self.ledger = ledger
-        self.poster = poster
-        self.customers = customers
-        self.reply = reply
-        self.today = today
-        self.clock = clock
-        self.pool = pool
-        self.grace = grace
-        self._in_flight: set[str] = set()
-        self._lock = threading.Lock()
+@dataclass(kw_only=True, eq=False)
+class DigestRunner(Runner):
+    customers: CustomerStore
+    reply: DigestReply
+    grace: timedelta = DIGEST_GRACE
+    _in_flight: set[str] = field(default_factory=set, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def due(self, now: datetime) -> list[tuple[DigestEntry, datetime]]:
         """Digests whose latest run is within the grace and not posted (nor being posted)."""

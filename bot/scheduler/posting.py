@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Literal
 
 from bot.access import AccessPolicy, Person
 from bot.webex.client import WebexClient, WebexError
+from core.clock import Clock
 from core.proactive.ledger import Ledger
+from core.proactive.store import ProactiveStore
 from core.statuses import Lang
 from handlers import notices
 from handlers.reply import Reply
@@ -107,3 +111,18 @@ class ProactivePoster:
             for member in self.webex.room_members(room_id)
             if member.person_id != self.bot_id
         )
+
+
+@dataclass(kw_only=True, eq=False)
+class Runner:
+    """What the digest and the alert runner share: where proactive items and post keys
+    live, how a post is made, the partner's day and the time, and the posting pool.
+    ``grace`` is how late a post may still be made (each runner sets its own)."""
+
+    proactive: ProactiveStore
+    ledger: Ledger
+    poster: ProactivePoster
+    today: Callable[[], date]
+    clock: Clock
+    pool: Executor
+    grace: timedelta

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 import requests
@@ -85,16 +86,7 @@ def test_missed_runs_coalesce_after_a_restart_and_are_dropped_after_the_grace(
     dropped_digest = rig.proactive.digest(dropped, 1)
     assert dropped_digest is not None and dropped_digest.last_run is None
     # a second scheduler after a failover, same database: nothing twice
-    fresh = type(rig.digests)(
-        proactive=rig.proactive,
-        ledger=rig.ledger,
-        poster=rig.digests.poster,
-        customers=rig.customers,
-        reply=rig.digests.reply,
-        today=rig.digests.today,
-        clock=rig.clock,
-        pool=rig.digests.pool,
-    )
+    fresh = replace(rig.digests)  # its own in-flight set: nothing shared but the database
     rig.clock.now = utc(2026, 11, 26, 7, 41)
     assert fresh.tick() == 0
     assert len(rig.posts(late)) == 1

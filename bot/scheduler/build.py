@@ -8,10 +8,11 @@ the Webex client, the access policy, the posting pools, the runners.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.access import AccessPolicy
 from bot.inbox.store import Inbox
 from bot.retraction import DataPosts
 from bot.scheduler.alerts import AlertRunner
@@ -61,6 +62,64 @@ class Built:
 PROACTIVE_RETRY = RetryPolicy(attempts=6, max_delay=30.0, max_retry_after=120.0)
 
 
+@dataclass
+class Wiring:
+    """The proactive runners and what they share, wired the one way (``wire``)."""
+
+    proactive: ProactiveStore
+    ledger: Ledger
+    digests: DigestRunner
+    alerts: AlertRunner
+    jobs: Jobs
+
+
+def wire(
+    customers: Store,
+    webex: WebexClient,
+    policy: AccessPolicy,
+    *,
+    bot_id: str,
+    language: Callable[[str], Lang],
+    record_data: Callable[[str, str], None] | None,
+    zone: str,
+    today: Callable[[], date],
+    clock: Clock,
+    pools: tuple[Executor, Executor],
+) -> Wiring:
+    """The proactive tables (created if missing), the ledger, the poster, the digest and
+    alert runners (posting on ``pools``: digests', alerts') and the jobs that drive them.
+
+    ``build_scheduler`` passes what the settings say; the scheduler tests pass the
+    emulator's client and pools that run each post at once.
+    """
+    proactive = ProactiveStore(customers.engine, default_zone=zone, clock=clock)
+    proactive.create_schema()
+    ledger = Ledger(customers.engine, clock=clock)
+    poster = ProactivePoster(ledger, webex, policy, bot_id, language, record_data)
+    digest_pool, alert_pool = pools
+    digests = DigestRunner(
+        proactive=proactive,
+        ledger=ledger,
+        poster=poster,
+        today=today,
+        clock=clock,
+        pool=digest_pool,
+        customers=customers,
+        reply=digest_reply,
+    )
+    alerts = AlertRunner(
+        proactive=proactive,
+        ledger=ledger,
+        poster=poster,
+        today=today,
+        clock=clock,
+        pool=alert_pool,
+        reply=alert_reply,
+    )
+    jobs = Jobs(customers, digests, alerts, today, clock, zone)
+    return Wiring(proactive, ledger, digests, alerts, jobs)
+
+
 def build_scheduler(
     settings: Settings,
     *,
@@ -80,9 +139,6 @@ def build_scheduler(
     )
     identity = webex.me()
     customers = Store.open(settings.database_url)
-    proactive = ProactiveStore(customers.engine, default_zone=settings.timezone, clock=clock)
-    proactive.create_schema()
-    ledger = Ledger(customers.engine, clock=clock)
     inbox = Inbox.open(settings.database_url)
     default: Lang = settings.language
 
@@ -93,32 +149,21 @@ def build_scheduler(
     data_posts = DataPosts.open(
         inbox.engine, clock=clock, window=timedelta(days=settings.retract_window_days)
     )
-    poster = ProactivePoster(
-        ledger, webex, settings.access_policy(), identity.id, language, data_posts.record
-    )
-    day: Callable[[], date] = today or (lambda: settings.today_date(clock))
     digest_pool = ThreadPoolExecutor(DIGEST_THREADS, thread_name_prefix="statusbot-digest")
     alert_pool = ThreadPoolExecutor(ALERT_THREADS, thread_name_prefix="statusbot-alert")
-    digests = DigestRunner(
-        proactive=proactive,
-        ledger=ledger,
-        poster=poster,
-        customers=customers,
-        reply=digest_reply,
-        today=day,
+    wired = wire(
+        customers,
+        webex,
+        settings.access_policy(),
+        bot_id=identity.id,
+        language=language,
+        record_data=data_posts.record,
+        zone=settings.timezone,
+        today=today or (lambda: settings.today_date(clock)),
         clock=clock,
-        pool=digest_pool,
+        pools=(digest_pool, alert_pool),
     )
-    alerts = AlertRunner(
-        proactive=proactive,
-        ledger=ledger,
-        poster=poster,
-        reply=alert_reply,
-        today=day,
-        clock=clock,
-        pool=alert_pool,
-    )
-    jobs = Jobs(customers, digests, alerts, day, clock, settings.timezone)
+    jobs = wired.jobs
     if settings.sources:
         from bot.sync import build, sync_once
 
@@ -127,4 +172,4 @@ def build_scheduler(
         jobs.sync_minutes = settings.sync_minutes
     options = {} if check_seconds is None else {"check_seconds": check_seconds}
     scheduler = Scheduler(jobs, leadership_for(customers.engine), name=name, **options)
-    return Built(scheduler, jobs, proactive, ledger, inbox, (digest_pool, alert_pool))
+    return Built(scheduler, jobs, wired.proactive, wired.ledger, inbox, (digest_pool, alert_pool))

@@ -15,16 +15,14 @@ from webexpythonsdk import WebexAPI
 
 from bot.access import AccessPolicy
 from bot.scheduler.alerts import AlertRunner
+from bot.scheduler.build import wire
 from bot.scheduler.digests import DigestRunner
-from bot.scheduler.posting import ProactivePoster
 from bot.scheduler.runtime import Jobs
 from bot.webex.client import RetryPolicy, WebexClient
 from core.proactive.ledger import Ledger
 from core.proactive.store import ProactiveStore
 from core.store import Store
 from emulator.server import EmulatorConfig, ServerHandle, run_in_thread
-from handlers.cards.alert_card import alert_reply
-from handlers.cards.digest_card import digest_reply
 from tests.core.builders import TODAY
 
 BOT_TOKEN = "BOT_TOKEN_SCHEDULER"
@@ -89,43 +87,34 @@ def rig(database_url: str) -> Iterator[Rig]:
     emulator = run_in_thread(EmulatorConfig(bot_token=BOT_TOKEN, bot_email=BOT_EMAIL, users=USERS))
     customers = Store.open(database_url)
     clock = Clock(datetime(2026, 11, 27, 6, 0, tzinfo=UTC))
-    proactive = ProactiveStore(customers.engine, default_zone="Europe/Stockholm", clock=clock)
-    proactive.create_schema()
-    ledger = Ledger(customers.engine, clock=clock)
     webex = WebexClient(BOT_TOKEN, emulator.api_url, retry=RetryPolicy(attempts=3, base_delay=0.01))
     data: list[tuple[str, str]] = []  # what bot.retraction would take back
-    poster = ProactivePoster(
-        ledger,
+    today = [TODAY]
+    wired = wire(
+        customers,
         webex,
         AccessPolicy.from_entries(["@example.com"]),
-        webex.me().id,
-        lambda _: "en",
-        lambda room, message: data.append((room, message)),
-    )
-    today = [TODAY]
-    day = lambda: today[0]  # noqa: E731
-    digests = DigestRunner(
-        proactive=proactive,
-        ledger=ledger,
-        poster=poster,
-        customers=customers,
-        reply=digest_reply,
-        today=day,
+        bot_id=webex.me().id,
+        language=lambda _: "en",
+        record_data=lambda room, message: data.append((room, message)),
+        zone="Europe/Stockholm",
+        today=lambda: today[0],
         clock=clock,
-        pool=Inline(),
+        pools=(Inline(), Inline()),
     )
-    alerts = AlertRunner(
-        proactive=proactive,
-        ledger=ledger,
-        poster=poster,
-        reply=alert_reply,
-        today=day,
-        clock=clock,
-        pool=Inline(),
-    )
-    jobs = Jobs(customers, digests, alerts, day, clock, "Europe/Stockholm")
     try:
-        yield Rig(emulator, customers, proactive, ledger, clock, digests, alerts, jobs, today, data)
+        yield Rig(
+            emulator,
+            customers,
+            wired.proactive,
+            wired.ledger,
+            clock,
+            wired.digests,
+            wired.alerts,
+            wired.jobs,
+            today,
+            data,
+        )
     finally:
         customers.close()
         emulator.stop()

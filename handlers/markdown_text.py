@@ -7,7 +7,7 @@ to itself it derives that text from the markdown and keeps our backslashes
 
 Deriving it from the markdown (rather than writing every reply twice) keeps one
 source for what a reply says. It works because of how our markdown is made
-(``handlers.cards.common``): data and every catalogue parameter go through
+(``handlers.cards.safe_text``): data and every catalogue parameter go through
 ``escape_markdown`` (each punctuation character backslash-escaped, ``& < >`` as
 entities) and builders add only ``**`` for bold. So an escaped character is
 content and an unescaped ``*``, ``_`` or backtick is formatting. The plain text

@@ -7,8 +7,10 @@ always, a card where it helps), so the edge never writes a sentence itself.
 from __future__ import annotations
 
 from core.statuses import Lang
-from handlers.cards.common import card, check_card, md, text
+from handlers.cards.common import card
 from handlers.cards.help_card import help_reply
+from handlers.cards.limits import check_card
+from handlers.cards.safe_text import md, text
 from handlers.i18n import t
 from handlers.manifest import Manifest
 from handlers.reply import Reply

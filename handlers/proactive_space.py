@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from core.proactive import ProactiveStore
-from handlers.cards.common import md
+from handlers.cards.safe_text import md
 from handlers.context import Context
 from handlers.grammar.schedule import ScheduleProblem
 from handlers.reply import Reply

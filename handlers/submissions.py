@@ -26,7 +26,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from handlers.cards.common import PAYLOAD_VERSION, md
+from handlers.cards.common import PAYLOAD_VERSION
+from handlers.cards.safe_text import md
 from handlers.command import Payload
 from handlers.context import Context
 from handlers.registry import CARD_INPUTS, PAYLOADS, handle

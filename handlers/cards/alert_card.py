@@ -24,23 +24,16 @@ from core.statuses import Lang, ProvisioningStatus, SubscriptionStatus
 from handlers.cards.common import (
     ICON,
     SEVERITY,
-    Json,
     customer_payload,
-    escape_markdown,
-    fit_items,
-    fit_markdown,
     list_payload,
-    md,
     payload,
-    rich,
-    shorten,
     status_color,
     status_runs,
     submit,
-    text,
-    text_run,
 )
+from handlers.cards.limits import fit_items, fit_markdown
 from handlers.cards.proactive_text import moment
+from handlers.cards.safe_text import Json, escape_markdown, md, rich, shorten, text, text_run
 from handlers.i18n import t
 from handlers.reply import Reply
 

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 from core.sources.freshness import DataStatus
 from core.statuses import Lang
-from handlers.cards.common import TEXT_LIMIT, md, text, text_size
+from handlers.cards.limits import TEXT_LIMIT, text_size
+from handlers.cards.safe_text import md, text
 from handlers.command import Command
 from handlers.context import Context
 from handlers.i18n import t

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from core.query import Query
 from core.statuses import Lang, ProvisioningStatus, SubscriptionKind, SubscriptionStatus
-from handlers.cards.common import md
+from handlers.cards.safe_text import md
 from handlers.i18n import join_or
 from handlers.i18n import t as translate
 

@@ -23,25 +23,17 @@ from core.statuses import (
     SubscriptionStatus,
 )
 from handlers.cards.common import (
-    CARD_BUDGET,
     ICON,
-    Json,
     card,
-    card_size,
-    escape_markdown,
-    fit_markdown,
     list_payload,
-    md,
     payload,
-    rich,
-    shorten,
     status_color,
     status_runs,
     submit,
-    text,
-    text_run,
 )
+from handlers.cards.limits import CARD_BUDGET, card_size, fit_markdown
 from handlers.cards.list_card import fit_rows, markdown_row
+from handlers.cards.safe_text import Json, escape_markdown, md, rich, shorten, text, text_run
 from handlers.i18n import t
 from handlers.reply import Reply
 

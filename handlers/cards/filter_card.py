@@ -16,19 +16,10 @@ from __future__ import annotations
 
 from core.query import NEEDING_ATTENTION, Query
 from core.statuses import Lang, ProvisioningStatus, SubscriptionStatus
-from handlers.cards.common import (
-    Json,
-    card,
-    check_card,
-    escape_markdown,
-    list_payload,
-    md,
-    payload,
-    query_json,
-    submit,
-    text,
-)
+from handlers.cards.common import card, list_payload, payload, query_json, submit
 from handlers.cards.describe import conditions
+from handlers.cards.limits import check_card
+from handlers.cards.safe_text import Json, escape_markdown, md, text
 from handlers.i18n import t
 from handlers.reply import Reply
 

@@ -6,16 +6,9 @@ from __future__ import annotations
 
 from core.query import NEEDING_ATTENTION
 from core.statuses import Lang
-from handlers.cards.common import (
-    Json,
-    card,
-    check_card,
-    escape_markdown,
-    list_payload,
-    payload,
-    submit,
-    text,
-)
+from handlers.cards.common import card, list_payload, payload, submit
+from handlers.cards.limits import check_card
+from handlers.cards.safe_text import Json, escape_markdown, text
 from handlers.i18n import t
 from handlers.manifest import Manifest
 from handlers.reply import Reply

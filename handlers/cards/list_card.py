@@ -8,7 +8,7 @@ Export, Filter) under Webex's five.
 
 Size: a row is bounded (name cut to ``ROW_NAME_CHARS``, labels from the
 catalogue), so ten rows stay well under ``CARD_BUDGET`` whatever the data; if
-a card were still too big, ``fit_rows`` degrades it step by step (``common.fit_items``).
+a card were still too big, ``fit_rows`` degrades it step by step (``limits.fit_items``).
 The markdown fallback is cut at whole lines under Webex's limit.
 """
 
@@ -19,26 +19,27 @@ from core.results import CustomerPage, CustomerRow
 from core.statuses import Lang
 from handlers.cards.common import (
     ICON,
-    ROW_NAME_CHARS,
     SEVERITY,
     Heading,
-    Json,
     customer_payload,
-    escape_markdown,
-    fit_items,
-    fit_markdown,
     list_payload,
-    md,
     payload,
-    rich,
-    shorten,
     status_color,
     status_runs,
     submit,
+)
+from handlers.cards.describe import Description, describe
+from handlers.cards.limits import fit_items, fit_markdown
+from handlers.cards.safe_text import (
+    ROW_NAME_CHARS,
+    Json,
+    escape_markdown,
+    md,
+    rich,
+    shorten,
     text,
     text_run,
 )
-from handlers.cards.describe import Description, describe
 from handlers.i18n import t
 from handlers.reply import Reply
 

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from core.proactive import DigestQuestion, Schedule
 from core.query import Query
 from core.statuses import Lang
-from handlers.cards.common import escape_markdown, md
 from handlers.cards.describe import conditions
+from handlers.cards.safe_text import escape_markdown, md
 from handlers.i18n import t
 from handlers.timezones import zone_info
 

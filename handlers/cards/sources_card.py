@@ -14,8 +14,10 @@ from datetime import datetime
 from core.sources.freshness import DataStatus
 from core.sources.state import SNAPSHOT, SourceState
 from core.statuses import Lang
-from handlers.cards.common import Json, card, escape_markdown, fit_markdown, text
+from handlers.cards.common import card
 from handlers.cards.data_lines import local_time
+from handlers.cards.limits import fit_markdown
+from handlers.cards.safe_text import Json, escape_markdown, text
 from handlers.i18n import t
 from handlers.reply import Reply
 

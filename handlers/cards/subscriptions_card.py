@@ -22,18 +22,8 @@ from collections.abc import Sequence
 
 from core.proactive import AlertRule, Digest
 from core.statuses import Lang
-from handlers.cards.common import (
-    Json,
-    card,
-    escape_markdown,
-    fit_items,
-    fit_markdown,
-    md,
-    payload,
-    shorten,
-    submit,
-    text,
-)
+from handlers.cards.common import card, payload, submit
+from handlers.cards.limits import fit_items, fit_markdown
 from handlers.cards.proactive_text import (
     last_run_label,
     moment,
@@ -41,6 +31,7 @@ from handlers.cards.proactive_text import (
     question_label,
     schedule_label,
 )
+from handlers.cards.safe_text import Json, escape_markdown, md, shorten, text
 from handlers.i18n import t
 from handlers.reply import Reply
 

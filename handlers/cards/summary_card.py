@@ -14,19 +14,15 @@ from core.statuses import Lang, ProvisioningStatus, SubscriptionStatus
 from handlers.cards.common import (
     ICON,
     Heading,
-    Json,
     card,
-    check_card,
-    escape_markdown,
     list_payload,
     payload,
-    rich,
     status_color,
     status_runs,
     submit,
-    text,
-    text_run,
 )
+from handlers.cards.limits import check_card
+from handlers.cards.safe_text import Json, escape_markdown, rich, text, text_run
 from handlers.i18n import number, t
 from handlers.reply import Reply
 

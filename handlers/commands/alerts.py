@@ -17,8 +17,8 @@ from pydantic import Field, StrictInt, StringConstraints
 
 from core.query import Query
 from handlers.cards.alert_card import MAX_BATCH_LENGTH, alert_reply
-from handlers.cards.common import md
 from handlers.cards.proactive_text import query_label
+from handlers.cards.safe_text import md
 from handlers.command import MAX_PAGE, Command, CommandKind, Payload, fixed, rule
 from handlers.context import Context
 from handlers.grammar.schedule import ScheduleProblem, parse_alert_filter

@@ -16,9 +16,9 @@ from core.models import MAX_ID_LENGTH
 from core.names import fold
 from core.query import Query
 from core.statuses import Lang
-from handlers.cards.common import md, shorten
 from handlers.cards.data_lines import dated
 from handlers.cards.detail_card import PICK_LIMIT, detail_reply, pick_reply
+from handlers.cards.safe_text import md, shorten
 from handlers.command import Command, CommandKind, Payload, rule
 from handlers.commands.list import customers_json
 from handlers.commands.unknown import did_you_mean

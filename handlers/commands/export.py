@@ -11,8 +11,8 @@ from datetime import date
 from typing import Literal
 
 from core.query import Query
-from handlers.cards.common import md
 from handlers.cards.describe import describe
+from handlers.cards.safe_text import md
 from handlers.command import Command, CommandKind, Payload, rule
 from handlers.commands.list import customers_json
 from handlers.context import Context

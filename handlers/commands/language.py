@@ -17,7 +17,7 @@ from datetime import date
 from typing import Literal
 
 from core.statuses import LANGS, Lang
-from handlers.cards.common import md
+from handlers.cards.safe_text import md
 from handlers.command import Command, CommandKind, rule
 from handlers.context import Context
 from handlers.reply import Reply

@@ -16,8 +16,8 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from core.proactive import AlertRule
-from handlers.cards.common import md
 from handlers.cards.digest_card import digest_reply
+from handlers.cards.safe_text import md
 from handlers.cards.subscriptions_card import MAX_NUMBER
 from handlers.command import Command, CommandKind, rule
 from handlers.context import Context

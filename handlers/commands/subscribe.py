@@ -15,8 +15,8 @@ from datetime import date
 from typing import Literal
 
 from core.proactive import Digest, DigestQuestion, Schedule
-from handlers.cards.common import md
 from handlers.cards.proactive_text import heading, moment
+from handlers.cards.safe_text import md
 from handlers.cards.subscriptions_card import MAX_ITEMS
 from handlers.command import Command, CommandKind, rule
 from handlers.context import Context

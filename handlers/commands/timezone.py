@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import StringConstraints
 
-from handlers.cards.common import md
+from handlers.cards.safe_text import md
 from handlers.command import Command, CommandKind, rule
 from handlers.context import Context
 from handlers.proactive_space import space_of

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from core.statuses import Lang
-from handlers.cards.common import md, shorten
+from handlers.cards.safe_text import md, shorten
 from handlers.command import CommandKind, Unknown
 from handlers.context import Context
 from handlers.i18n import join_or

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictInt
 
-from handlers.cards.common import md
+from handlers.cards.safe_text import md
 from handlers.cards.subscriptions_card import MAX_NUMBER, item_title
 from handlers.command import Command, CommandKind, Payload, fixed, rule
 from handlers.context import Context

@@ -8,7 +8,7 @@ and Swedish both have two forms: one, other). Numbers are formatted per
 language (``1,234`` / ``1 234``) before they are filled in.
 
 Parameters are inserted as given: escaping for markdown or cards is the
-caller's job (``handlers.cards.common``), because only the caller knows where
+caller's job (``handlers.cards.safe_text``), because only the caller knows where
 the text goes.
 """
 

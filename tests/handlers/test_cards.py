@@ -14,21 +14,21 @@ from core.sources.freshness import DataStatus, Freshness
 from core.sources.state import SNAPSHOT, SourceState
 from core.statuses import Lang, ProvisioningStatus, SubscriptionStatus
 from handlers import notices
-from handlers.cards.common import (
-    CARD_BUDGET,
-    MAX_BUTTONS,
-    SCHEMA,
-    TEXT_LIMIT,
-    card_size,
-    count_buttons,
-    escape_markdown,
-    text_size,
-)
+from handlers.cards.common import SCHEMA
 from handlers.cards.data_lines import with_data_lines
 from handlers.cards.detail_card import detail_reply, pick_reply
 from handlers.cards.filter_card import filter_reply
 from handlers.cards.help_card import help_reply
+from handlers.cards.limits import (
+    CARD_BUDGET,
+    MAX_BUTTONS,
+    TEXT_LIMIT,
+    card_size,
+    count_buttons,
+    text_size,
+)
 from handlers.cards.list_card import PAGE_SIZE, list_reply
+from handlers.cards.safe_text import escape_markdown
 from handlers.cards.sources_card import sources_reply
 from handlers.cards.summary_card import summary_reply
 from handlers.manifest import load_manifest

@@ -9,20 +9,18 @@ from hypothesis import strategies as st
 from core.query import Query
 from core.results import CustomerPage, CustomerRow
 from core.statuses import ProvisioningStatus, SubscriptionStatus
-from handlers.cards.common import (
+from handlers.cards.common import card, payload, submit
+from handlers.cards.limits import (
     CARD_BUDGET,
     MAX_BUTTONS,
     TEXT_LIMIT,
     CardTooLarge,
-    card,
     card_size,
     check_card,
     count_buttons,
-    payload,
-    submit,
-    text,
     text_size,
 )
+from handlers.cards.safe_text import text
 from handlers.commands.customer import ShowCustomer
 from handlers.commands.list import ListCustomers
 from handlers.registry import handle

@@ -12,7 +12,8 @@ from core.ingest.snapshot import read_snapshot
 from core.query import Query
 from core.statuses import LANGS, Lang, ProvisioningStatus, SubscriptionStatus
 from core.store.store import Store
-from handlers.cards.common import TEXT_LIMIT, card_size, escape_markdown, text_size
+from handlers.cards.limits import TEXT_LIMIT, card_size, text_size
+from handlers.cards.safe_text import escape_markdown
 from handlers.command import Command, Unknown
 from handlers.commands.customer import ShowCustomer
 from handlers.commands.export import ExportCustomers

@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.query import Query
-from handlers.cards.common import escape_markdown, md, plain
 from handlers.cards.list_card import list_reply
+from handlers.cards.safe_text import escape_markdown, md, plain
 from handlers.grammar.parser import parse
 from handlers.markdown_text import markdown_to_text
 from handlers.registry import handle

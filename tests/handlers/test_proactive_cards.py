@@ -14,7 +14,8 @@ from core.proactive import AlertRule, Digest, DigestQuestion, Schedule, StatusCh
 from core.query import Query
 from core.statuses import Lang
 from handlers.cards.alert_card import ALERT_PAGE_SIZE, alert_reply
-from handlers.cards.common import (
+from handlers.cards.digest_card import digest_reply
+from handlers.cards.limits import (
     CARD_BUDGET,
     MAX_BUTTONS,
     TEXT_LIMIT,
@@ -22,7 +23,6 @@ from handlers.cards.common import (
     count_buttons,
     text_size,
 )
-from handlers.cards.digest_card import digest_reply
 from handlers.cards.subscriptions_card import MAX_ITEMS, subscriptions_reply
 from handlers.reply import Reply
 from tests.cardcheck.runner import Check, cardcheck  # noqa: F401  (fixture)

@@ -21,7 +21,7 @@ from core.sample import SAMPLE_TODAY, bundled_sample_path
 from core.sample_changes import changed_sample
 from core.statuses import Lang, ProvisioningStatus, SubscriptionStatus
 from core.store.store import Store
-from handlers.cards.common import escape_markdown
+from handlers.cards.safe_text import escape_markdown
 from handlers.cards.subscriptions_card import MAX_ITEMS
 from handlers.context import Context
 from handlers.grammar.parser import parse

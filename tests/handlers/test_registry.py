@@ -22,7 +22,7 @@ from core.proactive import ProactiveStore
 from core.sample import SAMPLE_TODAY, bundled_sample_path
 from core.statuses import LANGS
 from core.store.store import Store
-from handlers.cards.common import CARD_BUDGET, MAX_BUTTONS, TEXT_LIMIT, card_size, count_buttons
+from handlers.cards.limits import CARD_BUDGET, MAX_BUTTONS, TEXT_LIMIT, card_size, count_buttons
 from handlers.command import Command, CommandKind, fixed, rule
 from handlers.commands.summary import ShowSummary
 from handlers.grammar.lang import ENGLISH_WORDS, NEUTRAL_WORDS, SWEDISH_WORDS

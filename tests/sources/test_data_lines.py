@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from core.sources.freshness import DataStatus, Freshness
-from handlers.cards.common import card, text
+from handlers.cards.common import card
 from handlers.cards.data_lines import local_time, with_data_lines
+from handlers.cards.safe_text import text
 from handlers.reply import Reply
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)

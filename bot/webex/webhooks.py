@@ -16,112 +16,27 @@ manifest entry, pointing at our target with our secret; ``webhook_health``
 * **Replicas** starting together may each create the same webhook. Whoever created one
   lists again and deletes, per (resource, event, filter, target), all but the oldest
   (``created``, then ``id``): every replica applies the same rule, so they converge.
+
+The webhook calls themselves are ``bot.webex.webhook_api``.
 """
 
 from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from bot.webex.client import WebexClient, WebexError
-from bot.webex.models import Json, parse_time
+from bot.webex.webhook_api import (
+    WebhookInfo,
+    age,
+    create_webhook,
+    delete_webhook,
+    kind_text,
+    list_webhooks,
+    listens_to,
+    update_webhook,
+)
 from handlers.manifest import Manifest, Webhook
-
-NEVER = datetime.max.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class WebhookInfo:
-    id: str
-    name: str
-    target_url: str
-    resource: str
-    event: str
-    filter: str | None
-    status: str
-    created: datetime | None
-    secret: str | None = field(default=None, repr=False, compare=False)  # None: not returned
-
-    @classmethod
-    def from_json(cls, d: Json) -> WebhookInfo:
-        def text(key: str) -> str:
-            return str(d.get(key) or "")
-
-        return cls(
-            id=text("id"),
-            name=text("name"),
-            target_url=text("targetUrl"),
-            resource=text("resource"),
-            event=text("event"),
-            filter=text("filter") or None,
-            status=text("status") or "active",
-            created=parse_time(d.get("created")),
-            secret=text("secret") or None,
-        )
-
-    def label(self) -> str:
-        return f"{self.name} ({_kind_text(self.resource, self.event, self.filter)})"
-
-
-def _kind_text(resource: str, event: str, filter: str | None) -> str:
-    return f"{resource} {event}" + (f" {filter}" if filter else "")
-
-
-def _kind(item: WebhookInfo | Webhook) -> tuple[str, str, str]:
-    """What a webhook listens to; filter terms in a fixed order so ``a&b`` == ``b&a``."""
-    terms = "&".join(sorted(part for part in (item.filter or "").split("&") if part))
-    return item.resource, item.event, terms
-
-
-def _age(hook: WebhookInfo) -> tuple[datetime, str]:
-    return hook.created or NEVER, hook.id
-
-
-# -- the webhook API, through the client's retry policy -------------------------------------
-def list_webhooks(client: WebexClient) -> list[WebhookInfo]:
-    items = client.call("list webhooks", lambda api: [w.to_dict() for w in api.webhooks.list()])
-    return [WebhookInfo.from_json(item) for item in items]
-
-
-def create_webhook(client: WebexClient, spec: Webhook, target_url: str, secret: str) -> WebhookInfo:
-    args = {
-        "name": spec.name,
-        "targetUrl": target_url,
-        "resource": spec.resource,
-        "event": spec.event,
-        "secret": secret,
-    }
-    if spec.filter:
-        args["filter"] = spec.filter
-    created = client.call(
-        "create webhook", lambda api: api.webhooks.create(**args).to_dict(), idempotent=False
-    )
-    return WebhookInfo.from_json(created)
-
-
-def update_webhook(
-    client: WebexClient, webhook_id: str, spec: Webhook, target_url: str, secret: str
-) -> WebhookInfo:
-    """Rewrite name, target and secret, and set ``status: active``."""
-    updated = client.call(
-        "update webhook",
-        lambda api: api.webhooks.update(
-            webhook_id, name=spec.name, targetUrl=target_url, secret=secret, status="active"
-        ).to_dict(),
-    )
-    return WebhookInfo.from_json(updated)
-
-
-def delete_webhook(client: WebexClient, webhook_id: str) -> bool:
-    """Delete; ``False`` when it was already gone (another replica got there first)."""
-    try:
-        client.call("delete webhook", lambda api: api.webhooks.delete(webhook_id))
-    except WebexError as error:
-        if error.status_code == 404:
-            return False
-        raise
-    return True
 
 
 # -- reconciling --------------------------------------------------------------------------
@@ -196,8 +111,8 @@ def reconcile_webhooks(
     report.foreign = [hook for hook in hooks if hook not in ours]
     for spec in manifest.webhooks:
         # Prefer one already at our target, then the oldest; the others are duplicates.
-        same = [hook for hook in ours if _kind(hook) == _kind(spec)]
-        same.sort(key=lambda hook: (hook.target_url != target_url, *_age(hook)))
+        same = [hook for hook in ours if listens_to(hook) == listens_to(spec)]
+        same.sort(key=lambda hook: (hook.target_url != target_url, *age(hook)))
         if not same:
             report.created.append(WebhookChange(create_webhook(client, spec, target_url, secret)))
             continue
@@ -205,9 +120,9 @@ def reconcile_webhooks(
         for extra in same[1:]:
             if delete_webhook(client, extra.id):
                 report.deleted.append(WebhookChange(extra, "duplicate"))
-    wanted = {_kind(spec) for spec in manifest.webhooks}
+    wanted = {listens_to(spec) for spec in manifest.webhooks}
     for hook in ours:
-        if _kind(hook) not in wanted and delete_webhook(client, hook.id):
+        if listens_to(hook) not in wanted and delete_webhook(client, hook.id):
             report.deleted.append(WebhookChange(hook, "not in the manifest"))
     if report.created:
         _drop_concurrent_duplicates(client, manifest, target_url, report)
@@ -256,8 +171,12 @@ def _drop_concurrent_duplicates(
     ours = [hook for hook in list_webhooks(client) if _is_ours(hook, manifest, target_url)]
     for spec in manifest.webhooks:
         same = sorted(
-            (hook for hook in ours if _kind(hook) == _kind(spec) and hook.target_url == target_url),
-            key=_age,
+            (
+                hook
+                for hook in ours
+                if listens_to(hook) == listens_to(spec) and hook.target_url == target_url
+            ),
+            key=age,
         )
         for extra in same[1:]:
             if not delete_webhook(client, extra.id):
@@ -281,8 +200,8 @@ def webhook_health(
     ours = [hook for hook in list_webhooks(client) if _is_ours(hook, manifest, target_url)]
     problems = []
     for spec in manifest.webhooks:
-        label = f"{spec.name} ({_kind_text(spec.resource, spec.event, spec.filter)})"
-        same = [hook for hook in ours if _kind(hook) == _kind(spec)]
+        label = f"{spec.name} ({kind_text(spec.resource, spec.event, spec.filter)})"
+        same = [hook for hook in ours if listens_to(hook) == listens_to(spec)]
         on_target = [hook for hook in same if hook.target_url == target_url]
         if not same:
             problems.append(f"missing: {label}")
@@ -296,10 +215,10 @@ def webhook_health(
             problems.append(f"duplicate: {label} is registered {len(same)} times")
         if secret is not None and any(_secret_differs(hook, secret) for hook in on_target):
             problems.append(f"wrong secret: {label} is signed with another secret")
-    wanted = {_kind(spec) for spec in manifest.webhooks}
+    wanted = {listens_to(spec) for spec in manifest.webhooks}
     problems += [
         f"stale: {hook.label()} is not in the manifest"
         for hook in ours
-        if _kind(hook) not in wanted
+        if listens_to(hook) not in wanted
     ]
     return problems

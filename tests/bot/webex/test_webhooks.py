@@ -11,13 +11,8 @@ import requests
 from webexpythonsdk import WebexAPI
 
 from bot.webex.client import WebexClient
-from bot.webex.webhooks import (
-    ReconcileReport,
-    WebhookInfo,
-    list_webhooks,
-    reconcile_webhooks,
-    webhook_health,
-)
+from bot.webex.webhook_api import WebhookInfo, list_webhooks
+from bot.webex.webhooks import ReconcileReport, reconcile_webhooks, webhook_health
 from emulator.server import ServerHandle
 from handlers.manifest import Manifest, load_manifest
 from tests.bot.webex.support import bot_client

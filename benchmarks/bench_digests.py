@@ -35,7 +35,8 @@ from bot.scheduler.alerts import AlertRunner  # noqa: E402
 from bot.scheduler.build import ALERT_THREADS, DIGEST_THREADS  # noqa: E402
 from bot.scheduler.digests import DigestRunner  # noqa: E402
 from bot.scheduler.posting import ProactivePoster  # noqa: E402
-from bot.webex.client import RetryPolicy, WebexClient  # noqa: E402
+from bot.webex.client import WebexClient  # noqa: E402
+from bot.webex.errors import RetryPolicy  # noqa: E402
 from core.ingest.snapshot import snapshot_from_customers  # noqa: E402
 from core.proactive.ledger import Ledger  # noqa: E402
 from core.proactive.models import DigestQuestion, Schedule  # noqa: E402

@@ -47,7 +47,8 @@ from sqlalchemy import (
 
 from bot.access import AccessPolicy, Person
 from bot.web.metrics import Metrics
-from bot.webex.client import WebexClient, WebexError
+from bot.webex.client import WebexClient
+from bot.webex.errors import WebexError
 from core.dialect.schema import ensure_schema
 from core.dialect.statements import upsert
 

@@ -25,7 +25,8 @@ from bot.retraction import DataPosts, Retractor
 from bot.settings import WORKER_NEEDS, Settings
 from bot.web.metrics import Metrics
 from bot.web.sync_metrics import SourcesCollector
-from bot.webex.client import RetryPolicy, WebexClient
+from bot.webex.client import WebexClient
+from bot.webex.errors import RetryPolicy
 from bot.webex.models import BotIdentity
 from core.proactive.store import ProactiveStore
 from core.store import Store

@@ -29,7 +29,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.access import Verdict
-from bot.webex.client import WebexClient, WebexError, fit_text
+from bot.webex.client import WebexClient
+from bot.webex.errors import WebexError
+from handlers.cards.limits import fit_text
 from handlers.reply import Reply
 
 

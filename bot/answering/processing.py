@@ -29,7 +29,7 @@ from bot.inbox.claims import Claim, LostClaim
 from bot.inbox.leases import LeaseKeeper
 from bot.inbox.retry_plan import RetryPlan
 from bot.web.metrics import Metrics
-from bot.webex.client import WebexError
+from bot.webex.errors import WebexError
 
 log = logging.getLogger("statusbot.worker")
 

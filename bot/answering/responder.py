@@ -40,7 +40,8 @@ from bot.answering.space_events import SPACE_EVENTS, handle_space_event
 from bot.inbox.claims import Claim
 from bot.retraction import Retractor
 from bot.web.metrics import Metrics
-from bot.webex.client import WebexClient, WebexError
+from bot.webex.client import WebexClient
+from bot.webex.errors import WebexError
 from bot.webex.models import BotIdentity
 from core.proactive.store import ProactiveStore
 from core.sources.freshness import DataStatusCache

@@ -10,7 +10,8 @@ import requests
 from bot.settings import RUN_NEEDS, Settings, SettingsError, load_settings
 from bot.sync import source_checks
 from bot.webex.check import explain
-from bot.webex.client import WebexClient, WebexError
+from bot.webex.client import WebexClient
+from bot.webex.errors import WebexError
 from bot.webex.webhooks import webhook_health
 from core.store import Store
 from handlers.manifest import ManifestError, load_manifest

@@ -38,7 +38,8 @@ from bot.service import Bot, build_service
 from bot.settings import RUN_NEEDS, Settings
 from bot.web.app import create_app
 from bot.webex.check import token_check_failed
-from bot.webex.client import WebexClient, WebexError
+from bot.webex.client import WebexClient
+from bot.webex.errors import WebexError
 from bot.webex.webhooks import reconcile_webhooks
 from core.store import Store
 from handlers.manifest import load_manifest

@@ -20,7 +20,8 @@ from bot.scheduler.digests import DigestRunner
 from bot.scheduler.posting import ProactivePoster
 from bot.scheduler.runtime import Jobs, Scheduler
 from bot.settings import SCHEDULER_NEEDS, Settings
-from bot.webex.client import RetryPolicy, WebexClient
+from bot.webex.client import WebexClient
+from bot.webex.errors import RetryPolicy
 from core.clock import Clock, utc_now
 from core.dialect.leadership import leadership_for
 from core.proactive.ledger import Ledger

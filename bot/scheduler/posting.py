@@ -26,7 +26,8 @@ from datetime import date, timedelta
 from typing import Literal
 
 from bot.access import AccessPolicy, Person
-from bot.webex.client import WebexClient, WebexError
+from bot.webex.client import WebexClient
+from bot.webex.errors import WebexError
 from core.clock import Clock
 from core.proactive.ledger import Ledger
 from core.proactive.store import ProactiveStore

@@ -31,7 +31,8 @@ from sqlalchemy import Engine
 
 from bot.web.readiness_store import TIMEOUT_SECONDS as STORE_TIMEOUT_SECONDS
 from bot.web.readiness_store import StoreProbe
-from bot.webex.client import RetryPolicy, WebexClient, WebexError
+from bot.webex.client import WebexClient
+from bot.webex.errors import RetryPolicy, WebexError
 
 log = logging.getLogger("statusbot.readiness")
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from bot.settings import SettingsError
 
 if TYPE_CHECKING:  # the CLI imports this module for every verb: keep it light
-    from bot.webex.client import WebexError
+    from bot.webex.errors import WebexError
 
 #: Statuses with which Webex judged the token itself.
 REFUSED = frozenset({401, 403})

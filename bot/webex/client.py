@@ -16,7 +16,8 @@ and retrying it may post twice. ``send`` retries by default (a reply twice beats
 the inbox, which records ``sending`` → ``sent``, passes ``once=True`` and gets
 ``WebexError(ambiguous=True)`` to decide itself (``list_recent_bot_messages``).
 
-The answers' types and their parsing live in ``bot.webex.models``; this module re-exports them.
+The answers' types and their parsing live in ``bot.webex.models``, the errors and the retry
+policy in ``bot.webex.errors``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Any, TypeVar
 
 from webexpythonsdk import WebexAPI
 
-from bot.webex.errors import AMBIGUOUS_STATUSES, TRANSIENT, RetryPolicy, WebexError, failure_of
+from bot.webex.errors import RetryPolicy, WebexError, failure_of
 from bot.webex.models import (
     BotIdentity,
     CardSubmission,
@@ -42,44 +43,14 @@ from bot.webex.models import (
     Member,
     PersonInfo,
     _str,
-    parse_time,
 )
+from handlers.cards.limits import fit_text
 from handlers.reply import Reply, ReplyFile
-
-__all__ = [
-    "AMBIGUOUS_STATUSES",
-    "ELLIPSIS",
-    "PAGE_SIZE",
-    "TEXT_LIMIT_BYTES",
-    "TRANSIENT",
-    "BotIdentity",
-    "CardSubmission",
-    "IncomingMessage",
-    "Json",
-    "Member",
-    "PersonInfo",
-    "RetryPolicy",
-    "WebexClient",
-    "WebexError",
-    "fit_text",
-    "parse_time",
-]
 
 T = TypeVar("T")
 log = logging.getLogger("statusbot.webex")
 
-TEXT_LIMIT_BYTES = 7439  # Webex's limit on text and markdown, in UTF-8 bytes
-ELLIPSIS = "…"
 PAGE_SIZE = 100
-
-
-def fit_text(text: str, limit: int = TEXT_LIMIT_BYTES) -> str:
-    """``text`` cut to ``limit`` UTF-8 bytes with an ellipsis, never inside a character."""
-    data = text.encode("utf-8")
-    if len(data) <= limit:
-        return text
-    room = limit - len(ELLIPSIS.encode("utf-8"))
-    return data[:room].decode("utf-8", errors="ignore") + ELLIPSIS
 
 
 def _safe_filename(name: str) -> str:

@@ -1,6 +1,6 @@
 """What the Webex API answers, as frozen dataclasses built from the SDK's dicts.
 
-``bot.webex.client`` fetches and re-exports these; every field is parsed here, leniently: a
+``bot.webex.client`` fetches these; every field is parsed here, leniently: a
 missing string is ``""`` (or ``None`` where it is optional), a bad time is ``None``.
 """
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bot.webex.client import WebexClient, WebexError
+from bot.webex.client import WebexClient
+from bot.webex.errors import WebexError
 from bot.webex.models import Json, parse_time
 from handlers.manifest import Webhook
 

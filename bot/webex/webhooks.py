@@ -25,7 +25,8 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass, field
 
-from bot.webex.client import WebexClient, WebexError
+from bot.webex.client import WebexClient
+from bot.webex.errors import WebexError
 from bot.webex.webhook_api import (
     WebhookInfo,
     age,

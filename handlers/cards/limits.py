@@ -21,7 +21,8 @@ from handlers.cards.common import card
 from handlers.cards.safe_text import ROW_NAME_CHARS, Json, text
 from handlers.i18n import t
 
-TEXT_LIMIT = 7439
+TEXT_LIMIT = 7439  # Webex's limit on text and markdown, in UTF-8 bytes
+ELLIPSIS = "…"
 CARD_BUDGET = 16_000
 MAX_BUTTONS = 5
 
@@ -83,6 +84,16 @@ def fit_items(
         if card_size(built) <= CARD_BUDGET:
             return built
     return card(head, actions, lang=lang)
+
+
+def fit_text(text: str, limit: int = TEXT_LIMIT) -> str:
+    """``text`` cut to ``limit`` UTF-8 bytes with an ellipsis, never inside a character
+    (the client's last guard for a reply's markdown and text)."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    room = limit - len(ELLIPSIS.encode("utf-8"))
+    return data[:room].decode("utf-8", errors="ignore") + ELLIPSIS
 
 
 def fit_markdown(lines: list[str], tail: list[str], note: str) -> str:

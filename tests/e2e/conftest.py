@@ -17,7 +17,7 @@ from webexpythonsdk import WebexAPI
 from bot.cli.local import BotServer, serve_in_thread
 from bot.service import build_service
 from bot.settings import Settings
-from bot.webex.client import RetryPolicy
+from bot.webex.errors import RetryPolicy
 from bot.webex.webhooks import reconcile_webhooks
 from core.ingest.snapshot import read_snapshot
 from core.sample import SAMPLE_TODAY

@@ -18,7 +18,8 @@ from bot.scheduler.alerts import AlertRunner
 from bot.scheduler.build import wire
 from bot.scheduler.digests import DigestRunner
 from bot.scheduler.runtime import Jobs
-from bot.webex.client import RetryPolicy, WebexClient
+from bot.webex.client import WebexClient
+from bot.webex.errors import RetryPolicy
 from core.proactive.ledger import Ledger
 from core.proactive.store import ProactiveStore
 from core.store import Store

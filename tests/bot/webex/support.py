@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.webex.client import RetryPolicy, WebexClient
+from bot.webex.client import WebexClient
+from bot.webex.errors import RetryPolicy
 from emulator.server import ServerHandle
 
 

@@ -13,8 +13,9 @@ import pytest
 import requests
 from webexpythonsdk import WebexAPI
 
-from bot.webex.client import TEXT_LIMIT_BYTES, WebexClient, fit_text
+from bot.webex.client import WebexClient
 from emulator.server import ServerHandle
+from handlers.cards.limits import TEXT_LIMIT, fit_text
 from handlers.reply import Reply, ReplyFile
 from tests.bot.webex.support import bot_client
 
@@ -195,15 +196,15 @@ def test_thread_reply(bot: WebexClient, alice: WebexAPI, room: str) -> None:
 
 # -- the 7439-byte guard ---------------------------------------------------------------------
 def test_fit_text_cuts_whole_characters_and_marks_the_cut() -> None:
-    exact = "å" * (TEXT_LIMIT_BYTES // 2) + "x"  # 7438 + 1 bytes
+    exact = "å" * (TEXT_LIMIT // 2) + "x"  # 7438 + 1 bytes
     assert fit_text(exact) == exact
     for filler in ("åäö", "😀", "a😀", "👩‍👩‍👧"):
         text = filler * 3000
         cut = fit_text(text)
-        assert len(cut.encode("utf-8")) <= TEXT_LIMIT_BYTES
+        assert len(cut.encode("utf-8")) <= TEXT_LIMIT
         assert cut.endswith("…")
         assert text.startswith(cut[:-1])  # nothing but whole characters, in order
-        assert len(cut.encode("utf-8")) > TEXT_LIMIT_BYTES - 8
+        assert len(cut.encode("utf-8")) > TEXT_LIMIT - 8
 
 
 def test_an_overlong_reply_is_cut_and_still_sent(
@@ -214,7 +215,7 @@ def test_an_overlong_reply_is_cut_and_still_sent(
     with caplog.at_level(logging.WARNING, logger="statusbot.webex"):
         message_id = bot.send(room, Reply(markdown=text))
     sent = alice.messages.get(message_id).markdown
-    assert len(sent.encode("utf-8")) <= TEXT_LIMIT_BYTES
+    assert len(sent.encode("utf-8")) <= TEXT_LIMIT
     assert sent.endswith("…") and text.startswith(sent[:-1])
     assert "cut" in caplog.text and room in caplog.text
     assert "räksmörgås" not in caplog.text  # the body is never logged

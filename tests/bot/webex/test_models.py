@@ -1,11 +1,9 @@
-"""Parsing Webex's answers without a server: lenient defaults, ``bot.webex.client`` re-exports."""
+"""Parsing Webex's answers without a server: lenient defaults."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import bot.webex.client
-import bot.webex.models
 from bot.webex.models import (
     BotIdentity,
     CardSubmission,
@@ -14,20 +12,6 @@ from bot.webex.models import (
     PersonInfo,
     parse_time,
 )
-
-
-def test_bot_webex_re_exports_the_models() -> None:
-    for name in (
-        "BotIdentity",
-        "CardSubmission",
-        "IncomingMessage",
-        "Json",
-        "Member",
-        "PersonInfo",
-        "parse_time",
-    ):
-        assert getattr(bot.webex.client, name) is getattr(bot.webex.models, name)
-        assert name in bot.webex.client.__all__
 
 
 def test_parse_time() -> None:

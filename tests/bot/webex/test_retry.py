@@ -16,7 +16,8 @@ import pytest
 import requests
 from webexpythonsdk import WebexAPI
 
-from bot.webex.client import RetryPolicy, WebexClient, WebexError
+from bot.webex.client import WebexClient
+from bot.webex.errors import RetryPolicy, WebexError
 from emulator.server import ServerHandle
 from handlers.reply import Reply
 

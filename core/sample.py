@@ -26,7 +26,7 @@ from io import StringIO
 from pathlib import Path
 from typing import TextIO
 
-from core.ingest.snapshot import CSV_COLUMNS
+from core.ingest.csvfile import CSV_COLUMNS
 from core.models import Customer, Service, Subscription
 from core.sample_names import company_name, weighted
 from core.sample_showcase import (

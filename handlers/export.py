@@ -23,7 +23,7 @@ from datetime import date
 
 from core.classify import days_left, status_of
 from core.ingest.cells import escape_cell
-from core.ingest.snapshot import CSV_COLUMNS
+from core.ingest.csvfile import CSV_COLUMNS
 from core.models import Customer
 from core.statuses import Lang
 

@@ -19,7 +19,8 @@ from bot.cli.args import day
 from bot.settings import Settings, SettingsError, load_settings
 from bot.webex.check import WebexUnavailable
 from core.dialect import SchemaError
-from core.ingest.snapshot import SnapshotInvalid, read_snapshot
+from core.ingest.problems import SnapshotInvalid
+from core.ingest.snapshot import read_snapshot
 from core.store import Store
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_SETTINGS, EXIT_UNAVAILABLE = 0, 1, 2, 3

@@ -14,7 +14,9 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from core.ingest.columns import ColumnMapping
-from core.ingest.snapshot import Snapshot, SnapshotInvalid, read_snapshot
+from core.ingest.problems import SnapshotInvalid
+from core.ingest.snapshot import read_snapshot
+from core.ingest.staging import Snapshot
 
 #: What a card says the data is: a Partner Hub export (file or URL) or Webex Wholesale.
 SourceKind = Literal["export", "wholesale"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from core.ingest.snapshot import Snapshot
+from core.ingest.staging import Snapshot
 from core.ingest.staging_merge import merge
 from core.sources.base import SourceError
 

@@ -15,7 +15,9 @@ from datetime import datetime
 from pathlib import Path
 
 from core.ingest.columns import ColumnMapping
-from core.ingest.snapshot import Snapshot, SnapshotInvalid, read_snapshot
+from core.ingest.problems import SnapshotInvalid
+from core.ingest.snapshot import read_snapshot
+from core.ingest.staging import Snapshot
 from core.sources.base import Fetched, SourceError, SourceKind, SourceNotReady, sniff
 
 DEFAULT_SETTLE_SECONDS = 5.0

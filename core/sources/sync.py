@@ -19,7 +19,7 @@ from typing import Literal
 
 from sqlalchemy.engine import Connection
 
-from core.ingest.snapshot import Snapshot
+from core.ingest.staging import Snapshot
 from core.results import ImportResult
 from core.sources import state
 from core.sources.base import Source, SourceError, SourceNotReady

@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from core.ingest.columns import ColumnMapping
-from core.ingest.snapshot import Snapshot
+from core.ingest.staging import Snapshot
 from core.sources import netguard
 from core.sources.base import Fetched, SourceError, SourceKind, parse_payload
 

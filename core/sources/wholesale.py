@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 import requests
 from pydantic import ValidationError
 
-from core.ingest.snapshot import SnapshotInvalid, snapshot_from_customers
+from core.ingest.problems import SnapshotInvalid
+from core.ingest.snapshot import snapshot_from_customers
 from core.sources.base import Fetched, SourceError, SourceKind
 from core.sources.wholesale_map import WholesaleCustomer, to_customer
 

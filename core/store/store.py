@@ -24,7 +24,7 @@ from core.clock import aware
 from core.dialect.engines import open_engine
 from core.dialect.schema import ensure_schema
 from core.dialect.statements import attached, days_until, json_rows
-from core.ingest.snapshot import Snapshot
+from core.ingest.staging import Snapshot
 from core.models import Customer
 from core.names import closest, probes
 from core.query import Query

@@ -6,7 +6,8 @@ import io
 from datetime import date, timedelta
 from typing import Any
 
-from core.ingest.snapshot import Snapshot, snapshot_from_customers
+from core.ingest.snapshot import snapshot_from_customers
+from core.ingest.staging import Snapshot
 from core.models import Customer
 
 TODAY = date(2026, 11, 27)
@@ -43,7 +44,7 @@ def snapshot(*customers: Customer) -> Snapshot:
 
 
 def as_csv(*customers: Customer) -> io.BytesIO:
-    from core.ingest.snapshot import CSV_COLUMNS
+    from core.ingest.csvfile import CSV_COLUMNS
 
     lines = [",".join(CSV_COLUMNS)]
     for c in customers:

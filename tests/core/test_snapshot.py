@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from core.ingest.snapshot import RowError, SnapshotInvalid, read_snapshot
+from core.ingest.problems import RowError, SnapshotInvalid
+from core.ingest.snapshot import read_snapshot
 from core.statuses import ProvisioningStatus, SubscriptionState
 
 HEADER = (

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from core.ingest.snapshot import SnapshotInvalid, read_snapshot
+from core.ingest.problems import SnapshotInvalid
+from core.ingest.snapshot import read_snapshot
 from core.query import Query
 from core.statuses import ProvisioningStatus as P
 from core.statuses import SubscriptionKind

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from core.ingest.snapshot import SnapshotInvalid, read_snapshot
+from core.ingest.problems import SnapshotInvalid
+from core.ingest.snapshot import read_snapshot
 from core.query import Query
 from core.store import Store
 from tests.core.builders import TODAY, as_csv, customer, snapshot, sub

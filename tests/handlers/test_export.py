@@ -6,7 +6,8 @@ import csv
 import io
 from pathlib import Path
 
-from core.ingest.snapshot import CSV_COLUMNS, read_snapshot
+from core.ingest.csvfile import CSV_COLUMNS
+from core.ingest.snapshot import read_snapshot
 from handlers.export import COLUMNS, export_csv, safe_cell
 from tests.handlers import builders
 from tests.handlers.builders import TODAY

@@ -11,7 +11,8 @@ import pytest
 
 from bot.cli.main import main
 from core.ingest.columns import MappingInvalid, load_mapping
-from core.ingest.snapshot import SnapshotInvalid, read_snapshot
+from core.ingest.problems import SnapshotInvalid
+from core.ingest.snapshot import read_snapshot
 from core.sample import bundled_sample_path
 from core.store import Store
 

@@ -10,7 +10,7 @@ import requests
 from bot.cli.local import serve_in_thread
 from bot.service import build_service
 from bot.web.receiver import signature_of
-from bot.webex.client import RetryPolicy
+from bot.webex.errors import RetryPolicy
 from bot.webex.webhooks import reconcile_webhooks
 from tests.e2e.conftest import BOT_EMAIL, SECRET, Stack
 

@@ -24,6 +24,7 @@ from bot.inbox.store import Inbox
 from bot.retraction import DataPosts, Retractor
 from bot.settings import WORKER_NEEDS, Settings
 from bot.web.metrics import Metrics
+from bot.web.scheduler_metrics import SchedulerCollector
 from bot.web.sync_metrics import SourcesCollector
 from bot.webex.client import WebexClient
 from bot.webex.errors import RetryPolicy
@@ -86,6 +87,7 @@ def build_service(
     inbox = Inbox.open(settings.database_url, lease=settings.inbox_lease_seconds)
     metrics = Metrics()
     metrics.share(SourcesCollector(store.engine))  # sync outcomes (issue 9)
+    metrics.share(SchedulerCollector(store.engine))  # is a scheduler posting?
     posts = DataPosts.open(
         inbox.engine, clock=inbox.clock, window=timedelta(days=settings.retract_window_days)
     )

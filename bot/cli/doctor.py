@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import requests
 
@@ -13,6 +14,8 @@ from bot.webex.check import explain
 from bot.webex.client import WebexClient
 from bot.webex.errors import WebexError
 from bot.webex.webhooks import webhook_health
+from core.proactive import heartbeat
+from core.proactive.store import ProactiveStore
 from core.store import Store
 from handlers.manifest import ManifestError, load_manifest
 
@@ -54,6 +57,7 @@ def run_checks(load: Callable[[], Settings] | None = None) -> list[Check]:
         checks.append(
             Check("store", False, f"{type(error).__name__}: check STATUSBOT_DATABASE_URL")
         )
+    checks.append(_scheduler(settings))
     checks.extend(Check(*found) for found in source_checks(settings))
     client = None
     if settings.webex_access_token is not None:
@@ -77,6 +81,21 @@ def run_checks(load: Callable[[], Settings] | None = None) -> list[Check]:
             problems = webhook_health(client, manifest, settings.public_url + "/webhooks/webex")
             checks.append(Check("webhooks", not problems, "; ".join(problems) or "all active"))
     return checks
+
+
+def _scheduler(settings: Settings) -> Check:
+    """Whether a scheduler posts the digests and alerts (its heartbeat in the store)."""
+    try:
+        proactive = ProactiveStore.open(settings.database_url)
+        try:
+            ok, detail = heartbeat.describe(proactive.engine, datetime.now(UTC))
+        finally:
+            proactive.close()
+    except Exception as error:
+        return Check(
+            "scheduler", False, f"unknown: the store cannot be read ({type(error).__name__})"
+        )
+    return Check("scheduler", ok, detail)
 
 
 def doctor() -> int:

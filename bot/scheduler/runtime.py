@@ -8,7 +8,16 @@
 2. start APScheduler on the shared job store with the fixed jobs
    (``bot.scheduler.jobs``), and catch up on the day change at once;
 3. check the leadership every few seconds; when it is lost (the lock's
-   session died) stop the jobs at once and go back to waiting.
+   session died) stop the jobs at once and go back to waiting. While it leads
+   it beats (``core.proactive.heartbeat``), so ``statusbot doctor`` and
+   ``/metrics`` can tell when no scheduler is posting.
+
+A start that fails (the database away while it elects or sets up the job
+store, the lock's folder missing) is tried again on a backoff (``START_RETRY``:
+5 s, 10 s, … at most 5 minutes apart), with one log line each time saying what
+failed (``why``: no statement, no values, no secrets); the scheduler never
+gives up while the process runs. ``bot.scheduler.process`` does the same for
+building it (the tables, the token check).
 
 The jobs' work is the runners' (``digests``, ``alerts``) and the day change
 and sync functions; nothing here decides what to post.
@@ -16,8 +25,10 @@ and sync functions; nothing here decides what to post.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -26,12 +37,16 @@ from typing import Any
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import Engine
 
 from bot.scheduler.alerts import AlertRunner
 from bot.scheduler.digests import DigestRunner
 from bot.scheduler.jobs import JOB_TABLE, ensure_jobs, register
-from core.clock import Clock
-from core.dialect.leadership import Leadership
+from bot.webex.errors import WebexError
+from core.clock import Clock, utc_now
+from core.dialect.engines import describe_database_error
+from core.dialect.leadership import Leadership, SchedulerRefused
+from core.proactive import heartbeat
 from core.proactive.day_change import record_day_change
 from core.store import Store
 
@@ -39,6 +54,38 @@ log = logging.getLogger("statusbot.scheduler")
 
 #: How often the leader makes sure it still holds the lock.
 CHECK_SECONDS = 5.0
+#: A failed start is tried again after the first delay, doubling up to the second.
+START_RETRY = (5.0, 300.0)
+
+
+class Backoff:
+    """Delays between failed starts: first, twice that, … at most ``most``."""
+
+    def __init__(self, first: float, most: float) -> None:
+        self.first, self.most = first, most
+        self._next = first
+
+    def next(self) -> float:
+        delay, self._next = self._next, min(self._next * 2, self.most)
+        return delay
+
+    def reset(self) -> None:
+        self._next = self.first
+
+
+def why(error: BaseException) -> str:
+    """One line for the log on what failed: the error's kind, and its text only where
+    that is known to hold no statement values or secrets (a database driver's own
+    message, Webex's reason, a file's); anything else by its kind alone (a URL
+    parsing error, say, would repeat the URL with its password)."""
+    database = describe_database_error(error)
+    if database is not None:
+        return database
+    if isinstance(error, WebexError):
+        return f"Webex: {error.reason}"
+    if isinstance(error, OSError):
+        return f"{type(error).__name__}: {error.strerror or ''} {error.filename or ''}".strip()
+    return type(error).__name__
 
 
 @dataclass
@@ -90,6 +137,7 @@ class Scheduler:
         self.leadership = leadership
         self.name = name
         self.check_seconds = check_seconds
+        self.start_retry = START_RETRY
         self.leading = threading.Event()
 
     def run_job(self, job: str) -> None:
@@ -105,19 +153,37 @@ class Scheduler:
                 log.info("sync: %s", report.summary() if hasattr(report, "summary") else report)
 
     def serve(self, stop: threading.Event) -> None:
-        """Lead whenever possible until ``stop`` is set."""
+        """Lead whenever possible until ``stop`` is set; a start that fails is tried
+        again on the backoff (only ``SchedulerRefused``, a second scheduler on one
+        SQLite file, ends it)."""
+        delays = Backoff(*self.start_retry)
         while not stop.is_set():
-            if not self.leadership.acquire(stop):
-                return
             try:
-                self._lead(stop)
-            finally:
-                self.leadership.release()
+                if not self.leadership.acquire(stop):
+                    return
+                try:
+                    self._lead(stop)
+                finally:
+                    self.leadership.release()
+            except SchedulerRefused:
+                raise
+            except Exception as error:
+                delay = delays.next()
+                log.error(
+                    "scheduler %s could not start (%s): no digests or alerts are posted;"
+                    " trying again in %.0f s",
+                    self.name,
+                    why(error),
+                    delay,
+                )
+                stop.wait(delay)
+                continue
+            delays.reset()
             if not stop.is_set():
                 log.error("scheduler: leadership lost; jobs stopped, waiting to lead again")
 
     def _lead(self, stop: threading.Event) -> None:
-        log.info("scheduler %s: leading", self.name)
+        engine = self.jobs.customers.engine
         scheduler = BackgroundScheduler(
             jobstores={
                 "default": SQLAlchemyJobStore(
@@ -127,22 +193,41 @@ class Scheduler:
             executors={"default": ThreadPoolExecutor(2), "slow": ThreadPoolExecutor(1)},
             timezone=UTC,
         )
+        try:
+            scheduler.start(paused=True)  # creates the job store's table
+        except Exception:
+            for alias in ("default", "slow"):  # their threads; the scheduler never ran
+                with contextlib.suppress(Exception):
+                    scheduler.remove_executor(alias)
+            raise
         register(self.name, self)
         try:
-            self.jobs.day_change()  # a midnight missed while nobody led
-        except Exception:
-            log.exception("day change at start failed; the midnight job will try again")
-        scheduler.start(paused=True)
-        try:
+            try:
+                self.jobs.day_change()  # a midnight missed while nobody led
+            except Exception:
+                log.exception("day change at start failed; the midnight job will try again")
             ensure_jobs(
                 scheduler, self.name, self.jobs.zone, self.jobs.sync_minutes, self.jobs.ticks
             )
             scheduler.resume()
+            since, who = utc_now(), heartbeat.holder()
+            heartbeat.beat(engine, who, since, since)  # a start that cannot write fails
+            log.info("scheduler %s: leading (%s)", self.name, who)
             self.leading.set()
+            beaten = time.monotonic()
             while not stop.wait(self.check_seconds):
                 if not self.leadership.still_held():
                     return
+                if time.monotonic() - beaten >= heartbeat.BEAT_SECONDS:
+                    beaten = time.monotonic()
+                    self._beat(engine, who, since)
         finally:
             self.leading.clear()
             scheduler.shutdown(wait=False)
             register(self.name, None)
+
+    def _beat(self, engine: Engine, who: str, since: datetime) -> None:
+        try:
+            heartbeat.beat(engine, who, since, utc_now())
+        except Exception as error:  # the jobs carry on; the next beat may go through
+            log.warning("scheduler %s: heartbeat not written (%s)", self.name, why(error))

@@ -94,6 +94,19 @@ def scrub(error: BaseException, wrapper: BaseException | None = None) -> None:
         wrapper.args = (f"({type(error).__module__}.{type(error).__name__}) {primary}",)
 
 
+def describe_database_error(error: BaseException) -> str | None:
+    """One line on a database error for a log (None when ``error`` is not one): the
+    driver's error class and the first line of its message, scrubbed as above.
+    SQLAlchemy's own text is left out: it repeats the statement."""
+    if isinstance(error, DBAPIError) and error.orig is not None:
+        error = error.orig
+    elif not type(error).__module__.startswith(("psycopg", "sqlite3")):
+        return None
+    scrub(error)
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+
+
 def _named(url: str) -> dict[str, Any]:
     """PostgreSQL's session name, unless the URL gives one."""
     if "application_name" in make_url(url).query:

@@ -13,6 +13,8 @@
 * ``proactive_batches``: the change batches the alert job has taken up, so a
   batch is worked through once even when its rows commit out of id order.
 * ``proactive_day_changes``: the local days whose transitions were recorded.
+* ``proactive_scheduler``: the leading scheduler's heartbeat, one row
+  (``core.proactive.heartbeat``).
 """
 
 from __future__ import annotations
@@ -94,4 +96,13 @@ day_changes = Table(
     Column("since", Date, nullable=False),  # the day the statuses were compared with
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("changes", Integer, nullable=False),
+)
+
+scheduler = Table(
+    "proactive_scheduler",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # always 1
+    Column("holder", String(200), nullable=False),  # host and process id
+    Column("since", DateTime(timezone=True), nullable=False),
+    Column("beat_at", DateTime(timezone=True), nullable=False),
 )

@@ -264,14 +264,25 @@ def _ask_wall(env: dict[str, str], repeat: int) -> None:
         return statistics.median(walls), statistics.median(cpus)
 
     floor_wall, floor_cpu = measure([sys.executable, "-c", "pass"])
-    print("| command | wall (median) | CPU (median) | CPU / `python -c pass` |")
-    print("|---|---:|---:|---:|")
-    print(f"| `python -c pass` | {floor_wall * 1000:,.0f} ms | {floor_cpu * 1000:,.0f} ms | 1x |")
-    for text in ("summary", "show failed provisioning"):
-        wall, cpu = measure([*STATUSBOT, "ask", text])
+    print(
+        "| command | wall (median) | wall / `python -c pass` | CPU (median) "
+        "| CPU / `python -c pass` |"
+    )
+    print("|---|---:|---:|---:|---:|")
+    print(
+        f"| `python -c pass` | {floor_wall * 1000:,.0f} ms | 1x | {floor_cpu * 1000:,.0f} ms | 1x |"
+    )
+    for args in (
+        ["summary"],
+        ["show failed provisioning"],
+        ["--json", "show failed provisioning"],
+        ["--help"],
+    ):
+        wall, cpu = measure([*STATUSBOT, "ask", *args])
+        shown = " ".join(arg if arg.startswith("-") else repr(arg) for arg in args)
         print(
-            f"| `statusbot ask {text!r}` | {wall * 1000:,.0f} ms | {cpu * 1000:,.0f} ms | "
-            f"{cpu / floor_cpu:,.0f}x |"
+            f"| `statusbot ask {shown}` | {wall * 1000:,.0f} ms | {wall / floor_wall:,.1f}x | "
+            f"{cpu * 1000:,.0f} ms | {cpu / floor_cpu:,.0f}x |"
         )
     print()
 

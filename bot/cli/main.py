@@ -4,24 +4,26 @@ Every verb prints what a person needs and exits 0 on success, 1 when the input
 was bad (with a report saying what to fix), 2 when a setting is wrong and 3 when
 something it needs (Webex, a source) is out of reach for now. No
 stack traces: problems people can fix are caught and said in one line.
+
+Each verb imports what it needs when it runs, so ``statusbot ask`` never loads
+the web server, the Webex SDK or the scheduler, and ``--help`` loads nothing
+but argparse (a test checks both).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli.args import day
-from bot.settings import Settings, SettingsError, load_settings
-from bot.webex.check import WebexUnavailable
-from core.dialect import SchemaError
-from core.ingest.problems import SnapshotInvalid
-from core.ingest.snapshot import read_snapshot
-from core.store import Store
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from core.store import Store
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_SETTINGS, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
@@ -40,18 +42,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     try:
         return int(args.handler(args))
-    except SettingsError as error:
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # the reader went away (`statusbot ask … | head`): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as error:
+        code = _said(error)
+        if code is None:
+            raise
+        return code
+
+
+def _said(error: Exception) -> int | None:
+    """The exit code of a failure a person can act on, said in one line; None
+    for anything else. Its classes are imported here, after the verb raised
+    (so a verb that needs none of them never loads them)."""
+    from bot.settings import SettingsError
+    from bot.webex.check import WebexUnavailable
+    from core.dialect import SchemaError
+
+    if isinstance(error, SettingsError):
         for problem in error.problems:  # every problem at once, one line each
             print(f"statusbot: {problem}", file=sys.stderr)
         return EXIT_SETTINGS
-    except WebexUnavailable as error:
+    if isinstance(error, WebexUnavailable):
         print(f"statusbot: {error}", file=sys.stderr)
         return EXIT_UNAVAILABLE
-    except SchemaError as error:  # the database needs a migration: not for a restart to mend
+    if isinstance(error, SchemaError):  # the database needs a migration, not a restart
         print(f"statusbot: {error}", file=sys.stderr)
         return EXIT_SETTINGS
-    except KeyboardInterrupt:
-        return 130
+    return None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -132,17 +154,26 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _store(settings: Settings) -> Store:
+    from core.store import Store
+
     return Store.open(settings.database_url)
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from core.sample import SAMPLE_TODAY, bundled_sample_path
+    import json
+    from datetime import UTC, datetime
+
+    from bot.settings import load_settings
+    from core.ingest.snapshot import read_snapshot
+    from core.store import Store
     from handlers.context import Context
     from handlers.grammar.parser import parse
     from handlers.registry import as_json, handle
 
     settings = load_settings()
     if args.sample:
+        from core.sample import SAMPLE_TODAY, bundled_sample_path
+
         store = Store.open("sqlite://")
         today = args.today or settings.today or SAMPLE_TODAY
         store.import_snapshot(
@@ -187,6 +218,10 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from bot.settings import load_settings
+    from core.ingest.problems import SnapshotInvalid
+    from core.ingest.snapshot import read_snapshot
+
     settings = load_settings()
     path: Path = args.file
     if not path.is_file():
@@ -226,6 +261,7 @@ def _sync(args: argparse.Namespace) -> int:
     """Exit 0 applied or unchanged, 1 bad data, 2 a setting, 3 a source unavailable."""
     from datetime import timedelta
 
+    from bot.settings import load_settings
     from bot.sync import build, columns_of, exit_code, print_report, sync_loop, sync_once
 
     settings = load_settings()
@@ -263,7 +299,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.settings import RUN_NEEDS
+    from bot.settings import RUN_NEEDS, load_settings
     from bot.web.metrics_folder import instance_folder
 
     # checked before anything touches Webex (or gunicorn forks)

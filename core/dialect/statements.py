@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlalchemy import (
     ColumnElement,
@@ -25,18 +25,26 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import insert as plain_insert
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection
 
 from core.dialect.engines import is_postgres, scrub
 
-Upsert = postgresql.Insert | sqlite.Insert
+# PostgreSQL's SQLAlchemy dialect is imported where it is used: a command on
+# SQLite (statusbot ask) never pays for loading it.
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql
+
+    Upsert: TypeAlias = postgresql.Insert | sqlite.Insert
 
 
 def upsert(bind: Engine | Connection, table: Table) -> Upsert:
     """An INSERT that can say ``on_conflict_do_nothing`` / ``on_conflict_do_update``."""
-    return postgresql.insert(table) if is_postgres(bind) else sqlite.insert(table)
+    if is_postgres(bind):
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def skip_locked(statement: Select[Any], bind: Engine | Connection) -> Select[Any]:
@@ -78,6 +86,8 @@ def json_rows(
     ``json_object``)."""
     pairs = [part for key, value in fields.items() for part in (key, value)]
     if is_postgres(bind):
+        from sqlalchemy.dialects.postgresql import aggregate_order_by
+
         item = func.json_build_object(*pairs)
         return (
             select(

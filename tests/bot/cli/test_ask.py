@@ -70,3 +70,45 @@ def test_rows_show_the_status_that_matched_with_its_own_date(tmp_path: Path) -> 
     items = json.loads(answered.stdout)["customers"]
     assert {item["subscription_status"] for item in items} == {"active"}
     assert all(item["days_left"] is None or item["days_left"] > 60 for item in items)
+
+
+def _loaded(*args: str) -> set[str]:
+    """The modules ``statusbot ARGS`` imports (the console script under -X importtime)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", str(CONSOLE_SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
+    return {line.rsplit("|", 1)[1].strip() for line in lines}
+
+
+def test_ask_imports_only_what_it_needs() -> None:
+    """No timing asserted: what ``statusbot ask`` loads is what it costs (issue 13
+    item 2). --help needs argparse alone; an answer needs the store and the
+    grammar, never the web server, the Webex SDK, the scheduler or PostgreSQL."""
+    helped = _loaded("ask", "--help")
+    assert not {name for name in helped if name.split(".")[0] in {"sqlalchemy", "pydantic"}}
+    answered = _loaded("ask", "--sample", "--json", "show suspended")
+    assert "sqlalchemy" in answered and "handlers.grammar.parser" in answered
+    server_side = {"flask", "gunicorn", "werkzeug", "webexpythonsdk", "apscheduler", "requests"}
+    assert not {name for name in answered if name.split(".")[0] in server_side}
+    assert "sqlalchemy.dialects.postgresql" not in answered
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    """``statusbot sample … | head -1``: the pipe closes under the writer."""
+    with subprocess.Popen(
+        [str(CONSOLE_SCRIPT), "sample", "--customers", "20000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline().startswith("customer_id,")
+        process.stdout.close()
+        errors = process.stderr.read()
+        assert process.wait(timeout=120) == 0
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors, errors

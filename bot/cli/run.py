@@ -19,6 +19,10 @@ default: the production set-up puts nginx in front, see deploy/), keeps its
 own metrics folder, and opens no gunicorn control socket (gunicorn's default
 path is per user, so a second instance would take it over and, stopping,
 delete it under the first).
+
+Beside the workers the master keeps one child of its own, ``statusbot
+scheduler`` (``bot.scheduler.supervisor``): started again after an unexpected
+exit, stopped with ``run``.
 """
 
 from __future__ import annotations
@@ -29,11 +33,12 @@ import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 from prometheus_client import multiprocess
 
 from bot.inbox.store import Inbox
 from bot.logs import configure_logging
-from bot.scheduler.process import spawn_scheduler, stop_scheduler
+from bot.scheduler.supervisor import SchedulerChild
 from bot.service import Bot, build_service
 from bot.settings import RUN_NEEDS, Settings
 from bot.web.app import create_app
@@ -80,12 +85,45 @@ def prepare(settings: Settings) -> str:
     return target
 
 
+class _Arbiter(Arbiter):  # type: ignore[misc]
+    """Gunicorn's master, which also keeps the scheduler child running
+    (``bot.scheduler.supervisor``): it looks at the child on every turn of its loop,
+    and reaps it by its process id before gunicorn reaps any child (``waitpid(-1)``
+    would take the scheduler's exit code with it)."""
+
+    def __init__(self, app: _Gunicorn, scheduler: SchedulerChild) -> None:
+        self.scheduler = scheduler
+        super().__init__(app)
+
+    def reap_workers(self) -> None:
+        self.scheduler.check()
+        super().reap_workers()
+
+    def manage_workers(self) -> None:
+        super().manage_workers()
+        self.scheduler.check()
+
+    def stop(self, graceful: bool = True) -> None:
+        self.scheduler.terminate()  # stopping: the scheduler too, and never again
+        super().stop(graceful)
+
+
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+    def __init__(
+        self, settings: Settings, options: dict[str, Any], scheduler: SchedulerChild
+    ) -> None:
         self.settings = settings
         self.options = options
+        self.scheduler = scheduler
         self.service: Bot | None = None
         super().__init__()
+
+    def run(self) -> None:
+        try:
+            _Arbiter(self, self.scheduler).run()
+        except RuntimeError as error:  # as BaseApplication.run
+            print(f"\nError: {error}\n", file=sys.stderr)
+            sys.exit(1)
 
     def load_config(self) -> None:
         for key, value in self.options.items():
@@ -135,11 +173,13 @@ def run(
         "loglevel": "info",
         "preload_app": False,
     }
-    # the one scheduler beside the web workers, as its own process (never in a worker):
-    # on PostgreSQL several `statusbot run` hosts each start one and one of them leads
-    scheduler = spawn_scheduler()
+    # the one scheduler beside the web workers, as its own process (never in a worker),
+    # started again if it ends unexpectedly: on PostgreSQL several `statusbot run` hosts
+    # each start one and one of them leads
+    scheduler = SchedulerChild()
+    scheduler.start()
     try:
-        _Gunicorn(settings, options).run()
+        _Gunicorn(settings, options, scheduler).run()
     finally:
-        stop_scheduler(scheduler)
+        scheduler.stop()
     return 0

@@ -2,21 +2,21 @@
 
 Exit codes follow the other verbs: 0 after a clean stop, 1 when another
 scheduler holds the SQLite file (one line says so), 2 for settings (a token
-Webex refuses among them).
+Webex refuses among them), 70 when it failed unexpectedly (one log line: what
+failed, no secrets): ``statusbot run`` (``bot.scheduler.supervisor``) starts it
+again after 70, never after 1 or 2.
 
 Building it touches the database (its tables) and Webex (who the bot is); when
 either is away, the build is tried again on the scheduler's start backoff
 (``bot.scheduler.runtime.START_RETRY``), one log line each time, until it
-works or the process is stopped: ``statusbot run`` starts the scheduler once,
-so a scheduler that gave up would leave digests and alerts stopped for good
-while the web workers carry on.
+works or the process is stopped: a scheduler that gave up would leave digests
+and alerts stopped for at least the restart's backoff.
 """
 
 from __future__ import annotations
 
 import logging
 import signal
-import subprocess
 import sys
 import threading
 from collections.abc import Callable
@@ -33,7 +33,7 @@ from core.dialect.leadership import SchedulerRefused
 
 log = logging.getLogger("statusbot.scheduler")
 
-EXIT_OK, EXIT_REFUSED = 0, 1
+EXIT_OK, EXIT_REFUSED, EXIT_CRASHED = 0, 1, 70
 
 
 def run_scheduler(stop: threading.Event | None = None) -> int:
@@ -47,7 +47,13 @@ def run_scheduler(stop: threading.Event | None = None) -> int:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
-    return serve_scheduler(settings, stopping)
+    try:
+        return serve_scheduler(settings, stopping)
+    except (SettingsError, SchemaError):
+        raise  # exit 2, as every verb
+    except Exception as error:  # not 1: that says another scheduler holds the file
+        log.critical("scheduler failed (%s); exiting", why(error))
+        return EXIT_CRASHED
 
 
 def serve_scheduler(
@@ -98,32 +104,3 @@ def _build_when_possible(
         )
         stop.wait(delay)
     return None
-
-
-def spawn_scheduler() -> subprocess.Popen[bytes]:
-    """``statusbot scheduler`` as a child process with this process's settings (what
-    ``statusbot run`` starts beside gunicorn: a process of its own, never a web worker)."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "scheduler"], preexec_fn=_die_with_parent
-    )
-
-
-def _die_with_parent() -> None:
-    """Linux: the child gets SIGTERM when ``statusbot run`` dies, even by SIGKILL, so no
-    orphaned scheduler keeps the lock (elsewhere this is a no-op)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-def stop_scheduler(process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout)

@@ -84,6 +84,29 @@ def card_of(message: dict[str, Any]) -> dict[str, Any]:
     return content
 
 
+class AlertingSpace:
+    """A space where Alice added the bot (it greets her) and typed ``alerts on``."""
+
+    def __init__(self, emulator: ServerHandle) -> None:
+        self.emulator = emulator
+        self.alice = WebexAPI(access_token=USERS[0][1], base_url=emulator.api_url)
+        self.bot_id = WebexAPI(access_token=BOT_TOKEN, base_url=emulator.api_url).people.me().id
+        self.room = self.alice.rooms.create(title="Partner team")
+        self.alice.memberships.create(roomId=self.room.id, personEmail=BOT_EMAIL)
+        wait_until(lambda: self.said(1), timeout=60, what="the greeting")
+        self.type("alerts on")
+        *_, alerts_on = wait_until(lambda: self.said(2), timeout=60, what="alerts on")
+        assert alerts_on["markdown"].startswith("Alerts are on (1)")
+
+    def said(self, count: int) -> list[dict[str, Any]]:
+        """The bot's messages in the space, once there are at least ``count``."""
+        messages = bot_messages(self.emulator, self.room.id, self.bot_id)
+        return messages if len(messages) >= count else []
+
+    def type(self, text: str) -> None:
+        self.alice.messages.create(roomId=self.room.id, markdown=f"{MENTION} {text}")
+
+
 def test_an_alert_then_a_digest_arrive_once_each(
     emulator: ServerHandle,
     tmp_path: Path,
@@ -93,30 +116,12 @@ def test_an_alert_then_a_digest_arrive_once_each(
     baseline = tmp_path / "baseline.csv"  # the sample and the names that test escaping
     baseline.write_text(sample_with_hostile_names(), encoding="utf-8")
     assert statusbot_import(baseline, database_url).returncode == 0
-    bot = StatusbotRun(
-        emulator.api_url,
-        database_url,
-        tmp_path / "bot.log",
-        env={"STATUSBOT_METRICS_DIR": str(tmp_path / "metrics")},
-    ).start()
+    bot = StatusbotRun.in_folder(emulator.api_url, database_url, tmp_path).start()
     try:
-        alice = WebexAPI(access_token=USERS[0][1], base_url=emulator.api_url)
-        bot_id = WebexAPI(access_token=BOT_TOKEN, base_url=emulator.api_url).people.me().id
-        room = alice.rooms.create(title="Partner team")
-        alice.memberships.create(roomId=room.id, personEmail=BOT_EMAIL)
-
-        def said(count: int) -> list[dict[str, Any]]:
-            messages = bot_messages(emulator, room.id, bot_id)
-            return messages if len(messages) >= count else []
-
-        wait_until(lambda: said(1), timeout=60, what="the greeting")
-        alice.messages.create(roomId=room.id, markdown=f"{MENTION} alerts on")
-        *_, alerts_on = wait_until(lambda: said(2), timeout=60, what="alerts on")
-        assert alerts_on["markdown"].startswith("Alerts are on (1)")
+        space = AlertingSpace(emulator)
+        room, said = space.room, space.said
         at = digest_minute(datetime.now(UTC))
-        alice.messages.create(
-            roomId=room.id, markdown=f"{MENTION} subscribe daily {at:%H:%M} needing attention"
-        )
+        space.type(f"subscribe daily {at:%H:%M} needing attention")
         *_, subscribed = wait_until(lambda: said(3), timeout=60, what="the subscription")
         assert subscribed["markdown"].startswith(
             f"Subscribed (2): Daily · Needing attention · {at:%H:%M} UTC."
@@ -148,7 +153,7 @@ def test_an_alert_then_a_digest_arrive_once_each(
         finally:
             store.close()
         assert kinds == ["alert", "digest"]
-        messages = bot_messages(emulator, room.id, bot_id)
+        messages = bot_messages(emulator, room.id, space.bot_id)
         assert sum("changed status" in m["markdown"] for m in messages) == 1
         assert sum(m["markdown"].startswith(heading) for m in messages) == 1
         report = cardcheck({"alert": card_of(alert), "digest": card_of(digest)})

@@ -33,16 +33,11 @@ def sqlite_url(tmp_path: Path) -> str:
 @pytest.fixture
 def bot(emulator: ServerHandle, sqlite_url: str, tmp_path: Path) -> Iterator[StatusbotRun]:
     """``statusbot run`` (one worker) against the emulator, on SQLite."""
-    instance = StatusbotRun(
-        emulator.api_url,
-        sqlite_url,
-        tmp_path / "bot.log",
-        env={"STATUSBOT_METRICS_DIR": str(tmp_path / "metrics")},
-    )
+    instance = StatusbotRun.in_folder(emulator.api_url, sqlite_url, tmp_path)
     # ready once the scheduler that `run` starts beside the workers leads: it asks
     # Webex who the bot is when it starts, and tests that count Webex calls or inject
     # faults must not catch that call
-    instance.start(ready=lambda bot: bot.healthy() and ": leading" in bot.log.read_text())
+    instance.start(ready=StatusbotRun.leading)
     try:
         yield instance
     finally:

@@ -62,6 +62,20 @@ class StatusbotRun:
         self.env.pop("PROMETHEUS_MULTIPROC_DIR", None)
         self.process: subprocess.Popen[bytes] | None = None
 
+    @classmethod
+    def in_folder(cls, api_url: str, database_url: str, folder: Path) -> StatusbotRun:
+        """One worker against ``api_url``, its log and metrics folder in ``folder``."""
+        return cls(
+            api_url,
+            database_url,
+            folder / "bot.log",
+            env={"STATUSBOT_METRICS_DIR": str(folder / "metrics")},
+        )
+
+    def leading(self) -> bool:
+        """Healthy, and the scheduler that ``run`` starts beside the workers leads."""
+        return self.healthy() and ": leading" in self.log.read_text()
+
     def start(self, ready: Callable[[StatusbotRun], bool] | None = None) -> StatusbotRun:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
@@ -102,21 +116,32 @@ class StatusbotRun:
         assert self.process is not None
         return self.process.pid
 
+    def schedulers(self) -> set[int]:
+        """The process ids of the scheduler that ``statusbot run`` starts (one, or none
+        between a scheduler's end and its restart)."""
+        return self._children() - self.workers()
+
+    def _children(self) -> set[int]:
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
+        try:
+            return {int(pid) for pid in children.read_text().split()}
+        except OSError:  # run has exited
+            return set()
+
     def workers(self) -> set[int]:
         """The gunicorn workers' process ids (the master's children, less the scheduler
         that ``statusbot run`` starts beside them)."""
-        children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
-        return {
-            int(pid)
-            for pid in children.read_text().split()
-            if b"scheduler" not in _cmdline(int(pid))
-        }
+        return {pid for pid in self._children() if b"scheduler" not in _cmdline(pid)}
 
-    def stop(self) -> int:
-        """SIGTERM, as systemd stops a service; the exit status."""
+    def stop(self, *, group: bool = True) -> int:
+        """SIGTERM, as systemd stops a service (to the whole group; with ``group=False``
+        to ``run`` alone, which stops its children itself); the exit status."""
         assert self.process is not None
         if self.process.poll() is None:
-            os.killpg(self.pid, signal.SIGTERM)
+            if group:
+                os.killpg(self.pid, signal.SIGTERM)
+            else:
+                os.kill(self.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:

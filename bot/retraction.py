@@ -26,12 +26,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     Column,
+    Connection,
     DateTime,
     Engine,
     Index,
@@ -87,8 +89,11 @@ class DataPosts:
         clock: Callable[[], datetime] = _now,
         window: timedelta = timedelta(days=30),
         prune_every: float = 3600.0,
+        writing: Callable[[], AbstractContextManager[Connection]] | None = None,
     ) -> None:
         self.engine = engine
+        # the inbox's writing() where there is one: queued with its other writers
+        self._writing = writing or engine.begin
         self.clock = clock
         self.window = window
         self.prune_every = prune_every
@@ -107,7 +112,7 @@ class DataPosts:
             .values(message_id=message_id, room_id=room_id, posted_at=self.clock())
             .on_conflict_do_nothing(index_elements=["message_id"])
         )
-        with self.engine.begin() as connection:
+        with self._writing() as connection:
             connection.execute(statement)
         if time.monotonic() - self._pruned_at >= self.prune_every:
             self._pruned_at = time.monotonic()
@@ -128,7 +133,7 @@ class DataPosts:
             return [str(row) for row in connection.execute(query).scalars()]
 
     def mark(self, message_id: str, event_id: int) -> None:
-        with self.engine.begin() as connection:
+        with self._writing() as connection:
             connection.execute(
                 update(data_messages)
                 .where(data_messages.c.message_id == message_id)
@@ -144,7 +149,7 @@ class DataPosts:
 
     def prune(self) -> int:
         """Forget posts older than the window (they are not looked at any more)."""
-        with self.engine.begin() as connection:
+        with self._writing() as connection:
             removed = connection.execute(
                 delete(data_messages).where(data_messages.c.posted_at < self.clock() - self.window)
             )

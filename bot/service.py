@@ -89,7 +89,10 @@ def build_service(
     metrics.share(SourcesCollector(store.engine))  # sync outcomes (issue 9)
     metrics.share(SchedulerCollector(store.engine))  # is a scheduler posting?
     posts = DataPosts.open(
-        inbox.engine, clock=inbox.clock, window=timedelta(days=settings.retract_window_days)
+        inbox.engine,
+        clock=inbox.clock,
+        window=timedelta(days=settings.retract_window_days),
+        writing=inbox.writing,
     )
     retraction = Retractor(posts, webex, policy, metrics, enabled=settings.retract_on_outsider_join)
     proactive = ProactiveStore(store.engine, default_zone=settings.timezone)

@@ -57,6 +57,7 @@ class FollowedLanguages:
     """The spaces' followed languages, shared by every process on the database."""
 
     def __init__(self, inbox: Inbox) -> None:
+        self._inbox = inbox
         self._engine = inbox.engine
         self._clock = inbox.clock
 
@@ -82,5 +83,5 @@ class FollowedLanguages:
         statement = statement.on_conflict_do_update(
             index_elements=["room_id"], set_={"followed": lang, "updated_at": now}
         )
-        with self._engine.begin() as connection:
+        with self._inbox.writing() as connection:  # queued with the inbox's other writers
             connection.execute(statement)

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_webhooks.py [--rounds 3] [--seconds 10]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
-        [--customers 100000] [--skip-ack] [--skip-roundtrip]
+        [--customers 100000] [--skip-ack] [--skip-roundtrip] [--compare-with DIR]
 
 Part 1, acknowledgement: ``benchmarks/bare_app.py`` (HMAC + JSON, 200) and
 ``statusbot run`` under the same gunicorn settings (gthread, 2 processes x 4
@@ -19,6 +19,10 @@ spaces through the emulator, with ``--customers`` imported, at 5, 20 and 50
 questions/s; p50/p99 from the question's due time to the bot's card arriving,
 and the inbox backlog.
 
+``--compare-with DIR`` (a checkout of an earlier commit: ``git clone -q . /tmp/before
+&& git -C /tmp/before checkout <commit>``) runs that checkout's bot too, in turn with this one, and
+adds its column: a before/after ratio from the same minutes of the same machine.
+
 Load comes from ``benchmarks/loadgen.py`` in its own process (why its numbers
 hold on shared cores: see its docstring). Everything binds to 127.0.0.1 on
 free ports. Prints Markdown tables; asserts nothing.
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -83,42 +88,60 @@ def measure(server: servers.Server, seconds: float) -> Result:
 
 
 @contextmanager
-def bot(database_url: str | None, scratch: Path) -> Iterator[servers.Server]:
+def bot(database_url: str | None, scratch: Path, root: Path) -> Iterator[servers.Server]:
     url = fresh_database(database_url, scratch)
-    with servers.emulator() as emulator, servers.statusbot_server(url, emulator) as server:
+    with servers.emulator() as emulator, servers.statusbot_server(url, emulator, root) as server:
         yield server
 
 
+def load() -> str:
+    """The machine's load average (1, 5, 15 min), printed beside every table."""
+    return "load average " + ", ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def ack_table(args: argparse.Namespace, scratch: Path) -> None:
-    results: dict[str, list[Result]] = {"bare Flask": [], "statusbot run": []}
+    columns = ["bare Flask", "statusbot run"]
+    roots = {"statusbot run": ROOT}
+    if args.compare_with:
+        columns.insert(1, "before")
+        roots["before"] = Path(args.compare_with).resolve()
+    results: dict[str, list[Result]] = {name: [] for name in columns}
+    loads = [load()]
     for round_number in range(args.rounds):
-        starters: list[tuple[str, Callable[[], AbstractContextManager[servers.Server]]]] = [
-            ("bare Flask", servers.bare_server),
-            ("statusbot run", lambda: bot(args.database_url, scratch)),
-        ]
-        if round_number % 2:
-            starters.reverse()  # alternate which goes first
-        for name, start in starters:
-            with start() as server:
+        order = columns[round_number % len(columns) :] + columns[: round_number % len(columns)]
+        for name in order:  # each round starts with the next server: all see the same load
+            starter: Callable[[], AbstractContextManager[servers.Server]] = (
+                servers.bare_server
+                if name == "bare Flask"
+                else lambda root=roots[name]: bot(args.database_url, scratch, root)
+            )
+            with starter() as server:
                 results[name].append(measure(server, args.seconds))
-    bare, bot_ = (_medians(results[name]) for name in ("bare Flask", "statusbot run"))
+    loads.append(load())
+    medians = {name: _medians(results[name]) for name in columns}
+    bare, bot_ = medians["bare Flask"], medians["statusbot run"]
     store = (args.database_url or "sqlite").split(":")[0].split("+")[0]
-    print(f"\n**Acknowledgement, {store}** (medians of {args.rounds} alternating rounds)\n")
-    print("| | bare Flask (HMAC + JSON, 200) | `statusbot run` | ratio |")
-    print("|---|---:|---:|---:|")
-    print(f"| webhooks/s at saturation | {_n(bare['rate'])} | {_n(bot_['rate'])} | "
-          f"{_ratio(bot_['rate'], bare['rate'])} |")  # fmt: skip
-    print(f"| server CPU per webhook | {_ms(bare['cpu_ms'])} | {_ms(bot_['cpu_ms'])} | "
-          f"{_ratio(bot_['cpu_ms'], bare['cpu_ms'])} |")  # fmt: skip
+    print(f"\n**Acknowledgement, {store}** (medians of {args.rounds} rounds, the servers "
+          f"started in turn; {loads[0]} before, {loads[1]} after)\n")  # fmt: skip
+    before = "| `before` " if args.compare_with else ""
+    print(f"| | bare Flask (HMAC + JSON, 200) {before}| `statusbot run` | ratio to bare |")
+    print("|---|---:|---:|---:|" + ("---:|" if before else ""))
+
+    def row(label: str, key: str, cell: Callable[[float | None], str]) -> None:
+        cells = [cell(medians[name][key]) for name in columns]
+        print(f"| {label} | " + " | ".join(cells) + f" | {_ratio(bot_[key], bare[key])} |")
+
+    row("webhooks/s at saturation", "rate", _n)
+    row("server CPU per webhook", "cpu_ms", _ms)
     for rate in RATES:
         for which in ("p50", "p99"):
-            key = f"{which}@{rate}"
-            print(f"| ack {which} at {rate}/s | {_ms(bare[key])} | {_ms(bot_[key])} | "
-                  f"{_ratio(bot_[key], bare[key])} |")  # fmt: skip
+            row(f"ack {which} at {rate}/s", f"{which}@{rate}", _ms)
     lost = {name: sum(r.get(f"lost@{rate}") or 0 for r in results[name] for rate in RATES)
             for name in results}  # fmt: skip
     print(f"\nLoad generator CPU per request: {_ms(bare['client_cpu_ms'])} (bare run); "
           f"requests unanswered within the grace time: {lost}.")  # fmt: skip
+    if args.compare_with:
+        print(f"`before`: the bot of {args.compare_with}.")
 
 
 def _medians(runs: list[Result]) -> Result:
@@ -145,12 +168,17 @@ def _ratio(value: float | None, floor: float | None) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--roundtrip-rounds", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=10.0, help="per measurement")
     parser.add_argument("--database-url", help="default: a fresh SQLite file per run")
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--question-rates", default="5,20,50")
     parser.add_argument("--skip-ack", action="store_true")
     parser.add_argument("--skip-roundtrip", action="store_true")
+    parser.add_argument(
+        "--compare-with",
+        help="a checkout of an earlier commit: its bot runs too, in turn with this one",
+    )
     args = parser.parse_args()
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as scratch:
@@ -160,7 +188,16 @@ def main() -> int:
             from benchmarks.roundtrip import roundtrip_table
 
             rates = [float(rate) for rate in args.question_rates.split(",")]
-            roundtrip_table(args.database_url, args.customers, rates, args.seconds, Path(scratch))
+            compare = Path(args.compare_with).resolve() if args.compare_with else None
+            roundtrip_table(
+                args.database_url,
+                args.customers,
+                rates,
+                args.seconds,
+                Path(scratch),
+                compare,
+                args.roundtrip_rounds,
+            )
     print(f"\n(total {time.monotonic() - started:.0f} s; python {sys.version.split()[0]})")
     return 0
 

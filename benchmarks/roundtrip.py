@@ -102,27 +102,75 @@ def _finished(database_url: str, ids: list[str]) -> dict[str, float]:
 
 
 def roundtrip_table(
-    database_url: str | None, customers: int, rates: list[float], seconds: float, scratch: Path
+    database_url: str | None,
+    customers: int,
+    rates: list[float],
+    seconds: float,
+    scratch: Path,
+    compare: Path | None = None,
+    rounds: int = 1,
 ) -> None:
+    """One table per bot (this tree's; ``compare``'s too, run in turn with it on the same
+    store), each rate's figures the median of ``rounds``."""
     url = fresh_database(database_url, scratch)
     prepare(url, customers, scratch)
-    results = []
-    with (
-        servers.emulator(users=PEOPLE) as emulator,
-        servers.statusbot_server(url, emulator, STATUSBOT_TODAY=SAMPLE_TODAY.isoformat()) as server,
-    ):
-        for rate in rates:
-            results.append(ask(server, emulator, rate, seconds))
+    bots = {"this tree": ROOT} | ({"before": compare} if compare else {})
+    names = list(bots)
+    found: dict[str, dict[float, list[dict[str, object]]]] = {
+        n: {r: [] for r in rates} for n in names
+    }
+    loads = [_load()]
+    for round_number in range(rounds):
+        for name in names[round_number % 2 :] + names[: round_number % 2]:
+            with (
+                servers.emulator(users=PEOPLE) as emulator,
+                servers.statusbot_server(
+                    url, emulator, bots[name], STATUSBOT_TODAY=SAMPLE_TODAY.isoformat()
+                ) as server,
+            ):
+                for rate in rates:
+                    found[name][rate].append(ask(server, emulator, rate, seconds))
+    loads.append(_load())
     store = url.split(":")[0].split("+")[0]
-    print(f"\n**Round trip, {store}, {customers:,} customers** ({seconds:.0f} s per rate, "
-          f"{PEOPLE} people in 1:1 spaces; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC)\n")  # fmt: skip
-    print("| questions/s | asked | answered | p50 | p99 | peak backlog | left after | "
-          "bot CPU per answer |")  # fmt: skip
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for r in results:
-        cells = [f"{r['rate']:g}", r["due"], r["answered"], _ms(r["p50"]), _ms(r["p99"])]
-        cells += [r["peak_backlog"], r["left"], _ms(r["cpu_ms"])]
-        print("| " + " | ".join(str(cell) for cell in cells) + " |")
+    for name in names:
+        label = "" if not compare else f", {name} ({bots[name]})"
+        when = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {loads[0]} before, {loads[1]} after"
+        print(f"\n**Round trip, {store}, {customers:,} customers{label}** ({seconds:.0f} s per "
+              f"rate, {PEOPLE} people in 1:1 spaces, median of {rounds}; {when})\n")  # fmt: skip
+        print("| questions/s | asked | answered | p50 | p99 | peak backlog | left after | "
+              "bot CPU per answer |")  # fmt: skip
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for rate in rates:
+            r = _median_of(found[name][rate])
+            cells = [f"{rate:g}", r["due"], r["answered"], _ms(r["p50"]), _ms(r["p99"])]
+            cells += [r["peak_backlog"], r["left"], _ms(r["cpu_ms"])]
+            print("| " + " | ".join(str(cell) for cell in cells) + " |")
+    if compare:
+        print(
+            "\nthis tree / before, bot CPU per answer: "
+            + ", ".join(f"{rate:g}/s {_ratio(found, rate, 'cpu_ms')}" for rate in rates)
+            + "; p50: "
+            + ", ".join(f"{rate:g}/s {_ratio(found, rate, 'p50')}" for rate in rates)
+        )
+
+
+def _median_of(runs: list[dict[str, object]]) -> dict[str, object]:
+    merged: dict[str, object] = {}
+    for key in runs[0]:
+        values = [run[key] for run in runs if isinstance(run[key], float | int)]
+        merged[key] = statistics.median(values) if values else None  # type: ignore[type-var]
+    return merged
+
+
+def _ratio(found: dict[str, dict[float, list[dict[str, object]]]], rate: float, key: str) -> str:
+    now, then = (_median_of(found[name][rate])[key] for name in ("this tree", "before"))
+    if not isinstance(now, float | int) or not isinstance(then, float | int) or not then:
+        return "–"
+    return f"{now / then:.2f}"
+
+
+def _load() -> str:
+    return "load average " + ", ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def _ms(value: object) -> str:

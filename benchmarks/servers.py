@@ -169,14 +169,17 @@ def bot_environment(database_url: str, emulator_url: str, port: int) -> dict[str
 
 
 @contextmanager
-def statusbot_server(database_url: str, emulator_url: str, **extra: str) -> Iterator[Server]:
+def statusbot_server(
+    database_url: str, emulator_url: str, root: Path = ROOT, **extra: str
+) -> Iterator[Server]:
     """``statusbot run`` against the emulator; its log goes to a file beside nothing
-    (DEVNULL): at thousands of events a second, logging to a terminal is a cost."""
+    (DEVNULL): at thousands of events a second, logging to a terminal is a cost.
+    ``root``: the checkout whose bot runs (``--compare-with``: an earlier one)."""
     port = free_port()
-    env = {**bot_environment(database_url, emulator_url, port), **extra}
+    env = {**bot_environment(database_url, emulator_url, port), "PYTHONPATH": str(root), **extra}
     command = [sys.executable, "-m", "bot.cli", "run", "--host", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(
-        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command, env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         _wait_http(f"http://127.0.0.1:{port}/healthz", process, seconds=120)

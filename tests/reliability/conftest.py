@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import Stack, start_stack
+from tests.reliability.traffic import RESULTS, table
 
 
 class ShiftedClock:
@@ -49,3 +50,11 @@ def make_stack(database_url: str, clock: ShiftedClock) -> Iterator[StackFactory]
     for stack in started:
         stack.bot.stop()
         stack.emulator.stop()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The reliability suite's table, one row per run, after the session (README,
+    "Reliability suite", says what each column means)."""
+    if RESULTS:
+        terminalreporter.write_sep("=", "reliability suite")
+        terminalreporter.write_line(table(RESULTS))

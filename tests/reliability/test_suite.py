@@ -74,6 +74,8 @@ from tests.reliability.traffic import (
     tally,
 )
 
+pytestmark = pytest.mark.slow
+
 QUESTIONS = 1000
 FORGED = 4  # questions per run that are only ever delivered unsigned or forged
 CUSTOMERS = 20

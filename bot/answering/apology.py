@@ -16,8 +16,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.answering.delivery import Attempt
 from bot.answering.outgoing import MaybePosted, NotPosted, Posted, post
-from bot.answering.responder import Attempt
 from bot.inbox.claims import Claim
 from bot.inbox.retry_plan import RetryPlan
 from bot.webex.client import WebexClient

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot.answering.apology import Apologies
-from bot.answering.responder import Attempt, PostFailed, Responder
+from bot.answering.delivery import Attempt, PostFailed
+from bot.answering.responder import Responder
 from bot.inbox.claims import Claim, LostClaim
 from bot.inbox.leases import LeaseKeeper
 from bot.inbox.retry_plan import RetryPlan
@@ -125,7 +126,7 @@ class Processor:
                     return "retrying"
             found = self._last_look(claim, attempt) if maybe_posted else ""
             if found and attempt.room_id is not None:
-                self.responder.record_sent(claim, attempt.room_id, found, "sent")
+                self.responder.delivery.record_sent(claim, attempt.room_id, found, "sent")
                 return "sent"
             if found is None:
                 # the window is over and the answer may be out: neither post nor apologise
@@ -149,7 +150,7 @@ class Processor:
         if attempt.room_id is None or claim.fingerprint is None or claim.started_at is None:
             return None
         try:
-            return self.responder.look_for_reply(
+            return self.responder.delivery.look_for_reply(
                 attempt.room_id, claim.fingerprint, claim.started_at
             )
         except WebexError:

@@ -1,18 +1,10 @@
-"""What the bot answers to one claimed inbox event, posted through ``bot.answering.outgoing``.
+"""What the bot answers to one claimed inbox event.
 
 Each claim of an event is one attempt: fetch the question, check who is in
-the space (afresh: issue 11), build the answer, post it once. A failure is raised (``PostFailed`` or
-``WebexError``) for ``bot.answering.processing`` to retry later or to fail for good;
-this module only decides what to say.
-
-Exactly once, as far as Webex allows (README, "Exactly once"): an event whose
-last attempt may have posted (``reply_state = 'sending'``: a crash, or a
-500/502/504/timeout on the post) is settled before anything is posted again.
-In a direct space the bot can list the space's messages, so it looks for the
-reply by its fingerprint and posts only when it is not there. In a group space
-a bot may only list messages that mention it, so it cannot tell: it does not
-post again (at most once; a second copy of a data card in a shared space is
-the worse mistake) and records ``unknown`` with the reason.
+the space (afresh: issue 11), build the answer. Posting it, exactly once as far
+as Webex allows, is ``bot.answering.delivery``; a failure is raised (``PostFailed``
+or ``WebexError``) for ``bot.answering.processing`` to retry later or to fail for
+good. This module only decides what to say.
 
 Replays: Webex's signature has no timestamp, so a captured delivery can be
 sent again after its event was forgotten (``STATUSBOT_INBOX_RETENTION_DAYS``).
@@ -34,14 +26,13 @@ from typing import Any
 from bot import audit
 from bot.access import AccessPolicy, Person, Verdict
 from bot.answering.audience import Audience
+from bot.answering.delivery import Attempt, Delivery
 from bot.answering.followed_lang import FollowedLanguages
-from bot.answering.outgoing import MaybePosted, NotPosted, Posted, Withheld, fingerprint, post
 from bot.answering.space_events import SPACE_EVENTS, handle_space_event
 from bot.inbox.claims import Claim
 from bot.retraction import Retractor
 from bot.web.metrics import Metrics
 from bot.webex.client import WebexClient
-from bot.webex.errors import WebexError
 from bot.webex.models import BotIdentity
 from core.proactive.store import ProactiveStore
 from core.sources.freshness import DataStatusCache
@@ -59,25 +50,6 @@ log = logging.getLogger("statusbot.worker")
 
 #: Builds the answer to a parsed command (``handlers.registry.handle``; replaceable in tests).
 Answerer = Callable[[Any, Context], Reply]
-
-
-class PostFailed(Exception):
-    """A post did not go through; ``maybe_posted`` when Webex may have posted it."""
-
-    def __init__(self, error: WebexError, *, maybe_posted: bool) -> None:
-        super().__init__(error.reason)
-        self.error = error
-        self.maybe_posted = maybe_posted
-
-
-@dataclass
-class Attempt:
-    """What one attempt learned, for the apology if it finally fails."""
-
-    room_id: str | None
-    lang: Lang
-    parent_id: str | None = None
-    asked: bool = False  # the question was fetched: there is someone to apologise to
 
 
 @dataclass
@@ -106,9 +78,13 @@ class Responder:
     answer: Answerer = handle
     audience: Audience = field(init=False)
     data_status: DataStatusCache = field(init=False)  # the cards' "Data as of" line
+    delivery: Delivery = field(init=False)  # posting it, exactly once
 
     def __post_init__(self) -> None:
         self.audience = Audience(self.webex, self.policy, self.identity, self.metrics)
+        self.delivery = Delivery(
+            self.webex, self.metrics, self.clock, self.is_recorded_reply, self.retraction
+        )
         self.data_status = DataStatusCache(self.store)
 
     def respond(self, claim: Claim, attempt: Attempt) -> str:
@@ -144,7 +120,9 @@ class Responder:
         langs = self.languages.read(message.room_id)  # chosen, and last spoken ("filter")
         attempt.room_id, attempt.parent_id = message.room_id, message.parent_id
         attempt.lang, attempt.asked = langs.reply_lang(self.default_lang), True
-        done = self._replayed(claim, message.created) or self._settled(claim, message.room_id)
+        done = self._replayed(claim, message.created) or self.delivery.settled(
+            claim, message.room_id
+        )
         if done is not None:
             return done
         asker = self.audience.asker(message.person_id, message.person_email)
@@ -163,7 +141,7 @@ class Responder:
             return refused
         context = self._context(message.room_id, message.person_id, asker, attempt.lang, today)
         reply = self.answer(parsed.command, context)
-        outcome = self._deliver(claim, attempt, reply)
+        outcome = self.delivery.deliver(claim, attempt, reply)
         if outcome == "sent" and reply.language == "auto":  # follow each question again
             self.set_space_language(message.room_id, None)
         elif outcome == "sent" and reply.language is not None:
@@ -177,7 +155,7 @@ class Responder:
             return "ignored"
         attempt.room_id, attempt.asked = action.room_id, True
         attempt.lang = self._space_lang(action.room_id)
-        done = self._replayed(claim, action.created) or self._settled(claim, action.room_id)
+        done = self._replayed(claim, action.created) or self.delivery.settled(claim, action.room_id)
         if done is not None:
             return done
         asker = self.audience.asker(action.person_id, None)
@@ -189,8 +167,8 @@ class Responder:
         reply = handle_submission(action.inputs, context)
         if reply.refusal is not None:  # a card payload that was changed or is outdated
             audit.refused(self.metrics, claim.event.id, reply.refusal, outcome="rejected")
-            return self._deliver(claim, attempt, reply, outcome="rejected")
-        return self._deliver(claim, attempt, reply)
+            return self.delivery.deliver(claim, attempt, reply, outcome="rejected")
+        return self.delivery.deliver(claim, attempt, reply)
 
     def _refused(
         self, claim: Claim, attempt: Attempt, audience: Callable[[], Verdict]
@@ -205,7 +183,7 @@ class Responder:
         if verdict is Verdict.ALLOWED:
             return None
         refusal = notices.refusal(attempt.lang, space=verdict is Verdict.MEMBER_NOT_ALLOWED)
-        return self._deliver(claim, attempt, refusal, outcome="refused")
+        return self.delivery.deliver(claim, attempt, refusal, outcome="refused")
 
     def _context(
         self, room_id: str, person_id: str, asker: Person, lang: Lang, today: date
@@ -234,18 +212,18 @@ class Responder:
         if others and self.retraction and self.retraction.joined(event.id, event.data):
             attempt.room_id = room_id
             attempt.lang = self._space_lang(room_id)
-            done = self._settled(claim, room_id)
+            done = self.delivery.settled(claim, room_id)
             if done is not None:
                 return done
             notice = notices.retracted(attempt.lang)  # data taken back: say why, no data
-            return self._deliver(claim, attempt, notice, outcome="retracted")
+            return self.delivery.deliver(claim, attempt, notice, outcome="retracted")
         if event.person_id != self.identity.id or event.data.get("roomType") == "direct":
             # someone else joined; or a 1:1 began, whose first message gets the answer
             claim.finish("ignored")
             return "ignored"
         attempt.room_id = room_id
         attempt.lang = self._space_lang(room_id)
-        done = self._settled(claim, room_id)
+        done = self.delivery.settled(claim, room_id)
         if done is not None:
             return done
         actor_id = event.data.get("actorId")
@@ -254,101 +232,17 @@ class Responder:
             adder.emails[0] if adder and adder.emails else None, adder.org_id if adder else None
         )
         if self.policy.room_allowed(room_id) or self.policy.person_allowed(adder_person):
-            return self._deliver(claim, attempt, notices.greeting(self.manifest, attempt.lang))
+            return self.delivery.deliver(
+                claim, attempt, notices.greeting(self.manifest, attempt.lang)
+            )
         audit.refused(self.metrics, event.id, "outsider_space")
         reply = notices.outsider_greeting(
             self.manifest, attempt.lang, leaving=self.leave_outsider_spaces
         )
-        outcome = self._deliver(claim, attempt, reply, outcome="refused")
+        outcome = self.delivery.deliver(claim, attempt, reply, outcome="refused")
         if self.leave_outsider_spaces:
             self.webex.leave_room(room_id)
         return outcome
-
-    # -- posting, exactly once ------------------------------------------------------------
-
-    def _deliver(
-        self,
-        claim: Claim,
-        attempt: Attempt,
-        reply: Reply,
-        audience: Callable[[], Verdict] | None = None,
-        *,
-        outcome: str = "sent",
-    ) -> str:
-        """Post through the one outgoing path; a withheld answer becomes the refusal."""
-        assert attempt.room_id is not None
-        room_id, parent_id = attempt.room_id, attempt.parent_id
-        result = post(self.webex, claim, room_id, reply, audience=audience, parent_id=parent_id)
-        match result:
-            case Posted(message_id):
-                self.record_sent(claim, room_id, message_id, outcome)
-                waited = (self.clock() - claim.event.received_at).total_seconds()
-                self.metrics.reply_seconds.observe(max(0.0, waited))
-                return outcome
-            case Withheld(verdict):
-                refusal = notices.refusal(attempt.lang, space=verdict is Verdict.MEMBER_NOT_ALLOWED)
-                return self._deliver(claim, attempt, refusal, outcome="refused")
-            case NotPosted(error):
-                raise PostFailed(error, maybe_posted=False)
-            case MaybePosted(error):
-                raise PostFailed(error, maybe_posted=True)
-        raise AssertionError(f"unexpected post result {result!r}")
-
-    def _settled(self, claim: Claim, room_id: str) -> str | None:
-        """The outcome when an earlier attempt's possible post settles the event.
-
-        None means nothing was posted (or nothing was being posted): post now.
-        """
-        event = claim.event
-        if event.reply_state != "sending":
-            return None
-        try:
-            found = self.look_for_reply(
-                room_id, event.reply_fingerprint, event.reply_started_at or self.clock()
-            )
-        except WebexError as error:  # can't look now: keep "sending", look again later
-            raise PostFailed(error, maybe_posted=True) from None
-        if found is None:
-            why = event.error or "the worker stopped while posting"
-            log.warning("event %s: reply may be out (%s); not posting twice", event.id, why)
-            claim.finish(
-                "unknown",
-                reply_state="unknown",
-                error=f"a group space can't be checked, not posted again: {why}",
-            )
-            return "unknown"
-        if found:
-            self.record_sent(claim, room_id, found, "sent")
-            return "sent"
-        return None
-
-    def record_sent(self, claim: Claim, room_id: str, message_id: str, outcome: str) -> None:
-        """Record the reply as sent. An answer to a question or a card may carry customer
-        data, so the retraction remembers it first (greetings and notices carry none): a
-        crash in between leaves a message remembered, never one forgotten."""
-        data_bearing = outcome == "sent" and claim.event.resource in (
-            "messages",
-            "attachmentActions",
-        )
-        if data_bearing and self.retraction is not None:
-            self.retraction.posts.record(room_id, message_id)
-        claim.finish(outcome, reply_state="sent", message_id=message_id)
-
-    def look_for_reply(self, room_id: str, print_: str | None, started: datetime) -> str | None:
-        """The id of the bot's message with fingerprint ``print_`` posted since ``started``
-        that no event has recorded yet; ``""`` when there is none; None when the space
-        can't be looked at (a group space)."""
-        since = started - timedelta(seconds=5)
-        recent = self.webex.list_recent_bot_messages(room_id, since)
-        if recent is None:
-            return None
-        for message in sorted(recent, key=lambda m: m.created or since):
-            same = fingerprint(Reply(markdown=message.markdown or "")) == print_
-            # an identical answer to an identical question may be there too: each
-            # posted message settles one event only
-            if same and not self.is_recorded_reply(message.id):
-                return message.id
-        return ""
 
     def _replayed(self, claim: Claim, created: datetime | None) -> str | None:
         if created is None or self.clock() - created <= self.replay_window:

@@ -14,15 +14,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
+    Date,
     Engine,
     FromClause,
     Integer,
     Select,
     Table,
     Text,
+    cast,
     func,
+    literal,
     select,
+    type_coerce,
 )
 from sqlalchemy import insert as plain_insert
 from sqlalchemy.dialects import sqlite
@@ -67,11 +72,47 @@ def hold_still(connection: Connection, table: Table) -> None:
         connection.exec_driver_sql(f"LOCK TABLE {table.name} IN SHARE MODE")
 
 
+def analyze(connection: Connection, tables: Sequence[Table]) -> None:
+    """Fresh planner statistics for ``tables``. PostgreSQL: only these (a bare
+    ``ANALYZE`` visits every table of the database, other schemas' too, and can
+    deadlock with a schema being dropped beside it). SQLite: its own file."""
+    if is_postgres(connection):
+        connection.exec_driver_sql(f"ANALYZE {', '.join(table.name for table in tables)}")
+    else:
+        connection.exec_driver_sql("ANALYZE")
+
+
 def days_until(bind: Engine | Connection, moment: Any, today: date) -> ColumnElement[Any]:
     """Whole days from ``today`` to the date ``moment`` (NULL stays NULL)."""
     if is_postgres(bind):
         return moment - today  # type: ignore[no-any-return]
     return func.cast(func.julianday(moment) - func.julianday(today.isoformat()), Integer)
+
+
+#: Days from 0001-01-01 to any date up to 9999-12-31 stay below this, so one
+#: integer holds a rank and a date: ``rank * _DAYS + day``.
+_DAYS = 10_000_000
+_JULIAN_DAY_ONE = 1721425.5  # SQLite's julianday('0001-01-01')
+
+
+def first_ranked(
+    bind: Engine | Connection, rank: ColumnElement[int], moment: ColumnElement[date]
+) -> tuple[ColumnElement[int], ColumnElement[date]]:
+    """Aggregates for a GROUP BY: the group's smallest ``rank``, and the earliest
+    ``moment`` (never NULL) among its rows with that rank.
+
+    Both take the smallest ``rank * _DAYS + day number of moment`` in one pass
+    (no window, no sort per group); turning day numbers into dates and back is
+    what the backends write differently (date arithmetic on PostgreSQL,
+    ``julianday``/``date`` on SQLite).
+    """
+    if is_postgres(bind):
+        day_one = literal(date(1, 1, 1), Date)
+        key = func.min(cast(rank, BigInteger) * _DAYS + (moment - day_one))
+        return func.min(rank), day_one + cast(key % _DAYS, Integer)
+    day = cast(func.julianday(moment) - _JULIAN_DAY_ONE, Integer)
+    key = func.min(rank * _DAYS + day)
+    return func.min(rank), type_coerce(func.date(key % _DAYS + _JULIAN_DAY_ONE), Date)
 
 
 def json_rows(

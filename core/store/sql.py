@@ -12,6 +12,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
+    Engine,
     Select,
     Subquery,
     and_,
@@ -25,6 +27,7 @@ from sqlalchemy import (
 )
 
 from core.classify import HORIZON_30, HORIZON_60
+from core.dialect.statements import first_ranked
 from core.names import fold
 from core.query import Query
 from core.statuses import (
@@ -190,38 +193,30 @@ def by_subscription(query: Query) -> bool:
     return query.model_copy(update={"name": None}) != Query()
 
 
-def matched_rows(query: Query, today: date) -> Subquery:
+def matched_rows(bind: Engine | Connection, query: Query, today: date) -> Subquery:
     """Per matching customer, what its list row shows: the most important
     provisioning and subscription ranks among the subscriptions that match
     ``query``, and the soonest end of those with the status shown (NO_END_DATE
     for suspended or evergreen). ``core.query.matched_row`` is the reference.
 
-    One pass over the matching subscriptions (a window per customer), so a
-    question that matches few costs little. Reads ``status_rank``.
+    One GROUP BY over the matching subscriptions (``first_ranked`` picks the
+    shown status's date without a window per customer), so a question that
+    matches few costs little. Reads ``status_rank``.
     """
     suspended = SubscriptionStatus.SUSPENDED.rank
     end = case(
         (S.status_rank == suspended, NO_END_DATE), else_=func.coalesce(S.end_date, NO_END_DATE)
     )
-    ranked = (
+    subscription_rank, soonest = first_ranked(bind, S.status_rank, end)
+    return (
         select(
             S.customer_pk,
-            func.min(S.provisioning_rank)
-            .over(partition_by=S.customer_pk)
-            .label("provisioning_rank"),
-            S.status_rank.label("subscription_rank"),
-            end.label("soonest_end_date"),
-            func.row_number()
-            .over(partition_by=S.customer_pk, order_by=(S.status_rank, end))
-            .label("n"),
+            func.min(S.provisioning_rank).label("provisioning_rank"),
+            subscription_rank.label("subscription_rank"),
+            soonest.label("soonest_end_date"),
         )
         .where(subscription_filter(query, today))
-        .subquery()
-    )
-    r = ranked.c
-    return (
-        select(r.customer_pk, r.provisioning_rank, r.subscription_rank, r.soonest_end_date)
-        .where(r.n == 1)
+        .group_by(S.customer_pk)
         .subquery()
     )
 

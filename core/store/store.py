@@ -17,13 +17,13 @@ from datetime import UTC, date, datetime
 from functools import reduce
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, FromClause, case, select, text
+from sqlalchemy import ColumnElement, Engine, FromClause, case, select
 from sqlalchemy.engine import Connection
 
 from core.clock import aware
 from core.dialect.engines import open_engine
 from core.dialect.schema import ensure_schema
-from core.dialect.statements import attached, days_until, json_rows
+from core.dialect.statements import analyze, attached, days_until, json_rows
 from core.ingest.staging import Snapshot
 from core.models import Customer
 from core.names import closest, probes
@@ -39,7 +39,7 @@ from core.store import sql
 from core.store.classification import classify, is_classified, read_summary
 from core.store.importing import STAGED, replace_snapshot
 from core.store.loading import load_customers, stream_customers
-from core.store.schema import customers, imports, metadata, transitions
+from core.store.schema import customers, imports, metadata, subscriptions, transitions
 from core.store.sql import NO_END_DATE
 
 C = customers.c
@@ -75,7 +75,7 @@ class Store:
         """The customers matching ``query``, in list order: most important first,
         then soonest end date, then name."""
         self.classify(today)
-        listed = _Listed.of(query, today)
+        listed = _Listed.of(self.engine, query, today)
         statement = (
             select(C.id, C.name, *listed.shown, C.subscription_count)
             .select_from(listed.source)
@@ -102,7 +102,7 @@ class Store:
         ``subscriptions``, as ``CustomerRow`` does.
         """
         self.classify(today)
-        listed = _Listed.of(query, today)
+        listed = _Listed.of(self.engine, query, today)
         where, order = listed.where, listed.order
         provisioning_rank, subscription_rank, shown_end = listed.shown
         soonest = case((shown_end == NO_END_DATE, None), else_=shown_end)
@@ -270,7 +270,7 @@ class Store:
     def _analyze(self) -> None:
         """Fresh planner statistics: a snapshot can change the data wholesale."""
         with self.engine.connect() as connection:
-            connection.execute(text("ANALYZE"))
+            analyze(connection, [customers, subscriptions])
             connection.commit()
 
 
@@ -295,11 +295,11 @@ class _Listed:
     order: tuple[ColumnElement[Any], ...]
 
     @classmethod
-    def of(cls, query: Query, today: date) -> _Listed:
+    def of(cls, bind: Engine, query: Query, today: date) -> _Listed:
         if not sql.by_subscription(query) or sql.customer_level_filter(query) is not None:
             shown = (C.provisioning_rank, C.subscription_rank, C.soonest_end_date)
             return cls(shown, customers, sql.customer_filter(query, today), LIST_ORDER)
-        matched = sql.matched_rows(query, today)
+        matched = sql.matched_rows(bind, query, today)
         m = matched.c
         return cls(
             (m.provisioning_rank, m.subscription_rank, m.soonest_end_date),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,53 +83,76 @@ queries = st.sampled_from(CUSTOMER_LEVEL) | st.builds(
 def test_store_agrees_with_the_python_rules(data: list[Customer], query: Query) -> None:
     store = Store.open("sqlite://")
     try:
-        store.import_snapshot(snapshot(*data), today=TODAY, source="property")
-        page = store.query(query, TODAY)
-        expected = {c.id for c in data if customer_matches(query, c, TODAY)}
-        assert {row.id for row in page.rows} == expected
-        assert page.total == len(expected)
-        by_id = {c.id: c for c in data}
-        # Questions on the most important statuses (answered from the customers'
-        # own, which are what matched) show those; others the matched ones.
-        everything = Query(name=query.name)
-        mine = everything if customer_level_filter(query) is not None else query
-        shown = {i: matched_row(mine, by_id[i], TODAY) for i in expected}
-        for row in page.rows:
-            assert shown[row.id] == (
-                row.provisioning_status,
-                row.subscription_status,
-                row.soonest_end_date,
-            )
-
-        # the list order: the statuses shown, then their end date, then name
-        def order(customer: Customer) -> tuple[object, ...]:
-            row = shown[customer.id]
-            assert row is not None
-            provisioning, subscription, end = row
-            return (
-                subscription.rank,
-                provisioning.rank,
-                end or date.max,
-                customer.name.casefold(),
-                customer.id,
-            )
-
-        expected_order = [c.id for c in sorted((by_id[i] for i in expected), key=order)]
-        assert [row.id for row in page.rows] == expected_order
-        total, text = store.query_json(query, TODAY)
-        assert total == len(expected)
-        items = json.loads(text)
-        assert [item["id"] for item in items] == expected_order
-        for item in items:
-            provisioning, subscription, end = shown[item["id"]] or (None, None, None)
-            assert (item["provisioning_status"], item["subscription_status"]) == (
-                getattr(provisioning, "value", None),
-                getattr(subscription, "value", None),
-            )
-            assert item["soonest_end_date"] == (end.isoformat() if end else None)
-        summary = store.summary(TODAY)
-        for sub_status, count in summary.subscription.items():
-            one = Query(subscription=frozenset({sub_status}))
-            assert count == sum(customer_matches(one, c, TODAY) for c in data)
+        _agrees(store, data, query)
     finally:
         store.close()
+
+
+@pytest.mark.postgres
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=customers(), query=queries)
+def test_postgres_agrees_with_the_python_rules(
+    postgres_url: str, data: list[Customer], query: Query
+) -> None:
+    """The same on PostgreSQL (its own date arithmetic and aggregates), fewer
+    examples: each replaces the one store's snapshot."""
+    store = Store.open(postgres_url)
+    try:
+        _agrees(store, data, query)
+    finally:
+        store.close()
+
+
+def _agrees(store: Store, data: list[Customer], query: Query) -> None:
+    store.import_snapshot(snapshot(*data), today=TODAY, source="property")
+    page = store.query(query, TODAY)
+    expected = {c.id for c in data if customer_matches(query, c, TODAY)}
+    assert {row.id for row in page.rows} == expected
+    assert page.total == len(expected)
+    by_id = {c.id: c for c in data}
+    # Questions on the most important statuses (answered from the customers'
+    # own, which are what matched) show those; others the matched ones.
+    everything = Query(name=query.name)
+    mine = everything if customer_level_filter(query) is not None else query
+    shown = {i: matched_row(mine, by_id[i], TODAY) for i in expected}
+    for row in page.rows:
+        assert shown[row.id] == (
+            row.provisioning_status,
+            row.subscription_status,
+            row.soonest_end_date,
+        )
+
+    # the list order: the statuses shown, then their end date, then name
+    def order(customer: Customer) -> tuple[object, ...]:
+        row = shown[customer.id]
+        assert row is not None
+        provisioning, subscription, end = row
+        return (
+            subscription.rank,
+            provisioning.rank,
+            end or date.max,
+            customer.name.casefold(),
+            customer.id,
+        )
+
+    expected_order = [c.id for c in sorted((by_id[i] for i in expected), key=order)]
+    assert [row.id for row in page.rows] == expected_order
+    total, text = store.query_json(query, TODAY)
+    assert total == len(expected)
+    items = json.loads(text)
+    assert [item["id"] for item in items] == expected_order
+    for item in items:
+        provisioning, subscription, end = shown[item["id"]] or (None, None, None)
+        assert (item["provisioning_status"], item["subscription_status"]) == (
+            getattr(provisioning, "value", None),
+            getattr(subscription, "value", None),
+        )
+        assert item["soonest_end_date"] == (end.isoformat() if end else None)
+    summary = store.summary(TODAY)
+    for sub_status, count in summary.subscription.items():
+        one = Query(subscription=frozenset({sub_status}))
+        assert count == sum(customer_matches(one, c, TODAY) for c in data)

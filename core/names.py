@@ -26,6 +26,11 @@ _DELIVERY: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 _MARKS = re.compile(r"[\[*_`]")
 
+#: Which ``fold`` the stored names hold (``store_state.name_fold``): raise it
+#: whenever ``fold`` changes, and opening a store folds its names again. 1 was
+#: plain case folding; 2 drops markdown marks as Webex does.
+FOLD_VERSION = 2
+
 #: How alike a name must be to be offered as one of the closest (difflib's ratio).
 CLOSE_ENOUGH = 0.5
 

@@ -131,3 +131,11 @@ classification = Table(
     Column("import_id", Integer, nullable=True),
     Column("summary", Text, nullable=True),  # JSON: counts per status on that day
 )
+
+store_state = Table(
+    "store_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # always 1
+    # the core.names.FOLD_VERSION that customers.name_folded holds
+    Column("name_fold", Integer, nullable=True),
+)

@@ -39,6 +39,7 @@ from core.store import sql
 from core.store.classification import classify, is_classified, read_summary
 from core.store.importing import STAGED, replace_snapshot
 from core.store.loading import load_customers, stream_customers
+from core.store.refold import refold_names
 from core.store.schema import customers, imports, metadata, subscriptions, transitions
 from core.store.sql import NO_END_DATE
 
@@ -63,6 +64,7 @@ class Store:
 
     def create_schema(self) -> None:
         ensure_schema(self.engine, metadata)
+        refold_names(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

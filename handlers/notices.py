@@ -55,3 +55,10 @@ def outsider_greeting(manifest: Manifest, lang: Lang, *, leaving: bool) -> Reply
 def failure(lang: Lang) -> Reply:
     """An apology when the bot could not answer (the log has the detail)."""
     return _notice("failed", lang)
+
+
+def maybe_unanswered(lang: Lang) -> Reply:
+    """Where the answer may or may not be out and the bot can't look (a group space after
+    an ambiguous post, or a kill while posting): never a second answer, but a word so
+    the asker is not left in silence."""
+    return _notice("maybe_unanswered", lang)

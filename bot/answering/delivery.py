@@ -7,8 +7,10 @@ post) is settled before anything is posted again. In a direct space the bot can
 list the space's messages, so it looks for the reply by its fingerprint and
 posts only when it is not there. In a group space a bot may only list messages
 that mention it, so it cannot tell: it does not post again (at most once; a
-second copy of a data card in a shared space is the worse mistake) and records
-``unknown`` with the reason.
+second copy of a data card in a shared space is the worse mistake): it raises
+``MaybeOut``, and ``bot.answering.processing`` records ``unknown`` with the reason
+and posts the one short notice (``bot.answering.apology``: "I may not have
+finished answering this…"), so the asker is never left in silence.
 
 A failure is raised as ``PostFailed`` for ``bot.answering.processing`` to retry
 later or to fail for good.
@@ -44,6 +46,14 @@ class PostFailed(Exception):
         self.maybe_posted = maybe_posted
 
 
+class MaybeOut(Exception):
+    """An earlier attempt's reply may be out and nobody can tell (a group space)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 @dataclass
 class Attempt:
     """What one attempt learned, for the apology if it finally fails."""
@@ -76,6 +86,7 @@ class Delivery:
         """Post through the one outgoing path; a withheld answer becomes the refusal."""
         assert attempt.room_id is not None
         room_id, parent_id = attempt.room_id, attempt.parent_id
+        claim.lang = attempt.lang  # recorded with "sending": the notice's language if unknown
         result = post(self.webex, claim, room_id, reply, audience=audience, parent_id=parent_id)
         match result:
             case Posted(message_id):
@@ -96,6 +107,7 @@ class Delivery:
         """The outcome when an earlier attempt's possible post settles the event.
 
         None means nothing was posted (or nothing was being posted): post now.
+        ``MaybeOut`` when it may be out and nobody can tell (a group space).
         """
         event = claim.event
         if event.reply_state != "sending":
@@ -109,12 +121,7 @@ class Delivery:
         if found is None:
             why = event.error or "the worker stopped while posting"
             log.warning("event %s: reply may be out (%s); not posting twice", event.id, why)
-            claim.finish(
-                "unknown",
-                reply_state="unknown",
-                error=f"a group space can't be checked, not posted again: {why}",
-            )
-            return "unknown"
+            raise MaybeOut(f"a group space can't be checked, not posted again: {why}")
         if found:
             self.record_sent(claim, room_id, found, "sent")
             return "sent"

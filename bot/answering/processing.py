@@ -11,7 +11,9 @@
   passes (a 4xx, a bug in our code), does the event fail for good. Then the
   asker gets one short apology in their language (``handlers.notices.failure``)
   when Webex lets us post it, unless the answer may already be out
-  (``unknown``: an apology next to an answer would be wrong).
+  (``unknown``: an apology next to an answer would be wrong). Then, never a
+  second answer, but one short notice (``handlers.notices.maybe_unanswered``,
+  the same machinery as the apology): if the answer is not just above, ask again.
 * A worker that lost its claim stops without writing anything.
 """
 
@@ -23,8 +25,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from bot.answering.apology import Apologies
-from bot.answering.delivery import Attempt, PostFailed
+from bot.answering.apology import DUE, Apologies
+from bot.answering.delivery import Attempt, MaybeOut, PostFailed
 from bot.answering.responder import Responder
 from bot.inbox.claims import Claim, LostClaim
 from bot.inbox.leases import LeaseKeeper
@@ -67,12 +69,16 @@ class Processor:
         attempt = Attempt(room_id=event.room_id, lang=self.responder.default_lang)
         with self.keeper.holding(claim):
             try:
-                if event.reply_state == "apology_due":  # the answer failed; only this is left
+                if event.reply_state in DUE:  # the answer failed or may be out; only this left
                     attempt.lang = "sv" if event.reply_lang == "sv" else "en"
                     now = self.responder.clock()
-                    outcome = self.apologies.offer(claim, attempt, event.error or "failed", now)
+                    unknown = DUE[event.reply_state]
+                    reason = event.error or ("unknown" if unknown else "failed")
+                    outcome = self.apologies.offer(claim, attempt, reason, now, unknown=unknown)
                 else:
                     outcome = self.responder.respond(claim, attempt)
+            except MaybeOut as out:
+                outcome = self._unknown(claim, attempt, out.reason)
             except LostClaim:
                 log.warning("event %s: claim taken over; stopped without posting", event.id)
                 return "lost"
@@ -129,9 +135,13 @@ class Processor:
                 self.responder.delivery.record_sent(claim, attempt.room_id, found, "sent")
                 return "sent"
             if found is None:
-                # the window is over and the answer may be out: neither post nor apologise
-                claim.finish("unknown", reply_state="unknown", error=failure.reason)
-                return "unknown"
+                # the window is over and the answer may be out: not posted again, and the
+                # reason kept is the post's that left it maybe out, not the last failure's
+                earlier = not claim.posting and event.reply_state == "sending" and event.error
+                _answered_in(claim, attempt)
+                return self.apologies.offer(
+                    claim, attempt, earlier or failure.reason, now, unknown=True
+                )
             log.error("event %s failed: %s", event.id, failure.reason)
             if not failure.apologise:
                 claim.finish("failed", reply_state="failed", error=failure.reason)
@@ -141,6 +151,20 @@ class Processor:
             return "lost"
         except TRANSIENT_STORE_ERRORS as error:  # the lease runs out; the event is claimed again
             log.warning("event %s: not recorded (%s)", event.id, type(error).__name__)
+            return "retrying"
+
+    def _unknown(self, claim: Claim, attempt: Attempt, reason: str) -> str:
+        """An earlier attempt's reply may be out and nobody can look (a group space):
+        ``unknown``, with the one short notice in the language it was answered in."""
+        _answered_in(claim, attempt)
+        try:
+            return self.apologies.offer(
+                claim, attempt, reason, self.responder.clock(), unknown=True
+            )
+        except LostClaim:
+            return "lost"
+        except TRANSIENT_STORE_ERRORS as error:  # the lease runs out; the event is claimed again
+            log.warning("event %s: not recorded (%s)", claim.event.id, type(error).__name__)
             return "retrying"
 
     def _last_look(self, claim: Claim, attempt: Attempt) -> str | None:
@@ -155,6 +179,14 @@ class Processor:
             )
         except WebexError:
             return None
+
+
+def _answered_in(claim: Claim, attempt: Attempt) -> None:
+    """The notice for a reply that may be out goes in the language of that reply: this
+    attempt's, or the one recorded with an earlier attempt's ``sending``."""
+    recorded = claim.event.reply_lang
+    if not claim.posting and claim.event.reply_state == "sending" and recorded is not None:
+        attempt.lang = "sv" if recorded == "sv" else "en"
 
 
 def _webex_failure(error: WebexError, failed: PostFailed | None) -> Failure:

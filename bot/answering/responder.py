@@ -25,6 +25,7 @@ from typing import Any
 
 from bot import audit
 from bot.access import AccessPolicy, Person, Verdict
+from bot.answering.apology import APOLOGY_MAYBE, POSTING
 from bot.answering.audience import Audience
 from bot.answering.delivery import Attempt, Delivery
 from bot.answering.followed_lang import FollowedLanguages
@@ -90,9 +91,10 @@ class Responder:
     def respond(self, claim: Claim, attempt: Attempt) -> str:
         """Work on the event once; the outcome recorded."""
         event = claim.event
-        if event.reply_state == "apologizing":  # a crash mid-apology: it is posted at most once
-            claim.finish("failed", reply_state="failed", error=event.error)
-            return "failed"
+        if event.reply_state in POSTING:  # a crash mid-apology (notice): posted at most once
+            outcome = "unknown" if POSTING[event.reply_state] else "failed"
+            claim.finish(outcome, reply_state=outcome, error=f"{event.error}; {APOLOGY_MAYBE}")
+            return outcome
         kind = (event.resource, event.event)
         if kind == ("messages", "created"):
             return self._message(claim, attempt)

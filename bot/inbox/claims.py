@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.inbox.schema import inbox
 
@@ -67,38 +67,62 @@ class Claim:
     fingerprint: str | None = field(default=None)  # the reply being posted, for looking for it
     started_at: datetime | None = field(default=None)
     done: bool = field(default=False)  # finished or released by this worker: nothing to renew
+    lang: str | None = field(default=None)  # the reply's language, recorded with "sending"
 
     def renew(self) -> bool:
-        """Extend the lease; False (and ``lost``) when the claim was taken over."""
+        """Extend the lease; False (and ``lost``) when the claim was taken over.
+
+        A claim its own worker finished or released between the caller's look and
+        this write is not lost: it is ``done``, and True (nothing to renew any more).
+        """
         try:
             self._write()
         except LostClaim:
+            if self._ended_by_me():
+                self.lost, self.done = False, True
+                return True
             return False
         return True
 
+    def _ended_by_me(self) -> bool:
+        """The row is no longer working but still carries this claim's token: its own
+        worker finished or released it (a takeover would have written a new token)."""
+        query = select(inbox.c.state, inbox.c.claim_token).where(inbox.c.id == self.event.id)
+        with self.inbox.engine.connect() as connection:
+            row = connection.execute(query).first()
+        return row is not None and row.claim_token == self.token and row.state != "working"
+
     def sending(self, fingerprint: str) -> None:
-        """Committed right before a post: after a crash we know it may be out."""
+        """Committed right before a post: after a crash we know it may be out (and in
+        which language to say so, ``lang``)."""
         started = self.inbox.clock()
-        self._write(reply_state="sending", reply_fingerprint=fingerprint, reply_started_at=started)
+        values: dict[str, Any] = {"reply_fingerprint": fingerprint, "reply_started_at": started}
+        if self.lang is not None:
+            values["reply_lang"] = self.lang
+        self._write(reply_state="sending", **values)
         self.posting, self.fingerprint, self.started_at = True, fingerprint, started
 
-    def apologizing(self) -> None:
-        """Committed right before the apology is posted: it is posted at most once."""
-        self._write(reply_state="apologizing")
+    def apologizing(self, state: str = "apologizing") -> None:
+        """Committed right before the apology (or the notice, ``noticing``) is posted:
+        it is posted at most once."""
+        self._write(reply_state=state)
 
-    def owe_apology(self, error: str, not_before: datetime, lang: str) -> None:
-        """The answer failed for good and Webex would not take the apology yet: give the
-        event back to post only the apology from ``not_before`` on. ``reply_started_at``
-        marks when the apology first became due (its retry window starts there)."""
+    def owe_apology(
+        self, error: str, not_before: datetime, lang: str, *, due: str = "apology_due"
+    ) -> None:
+        """The answer failed for good (or may be out: ``due='notice_due'``) and Webex
+        would not take the apology (the notice) yet: give the event back to post only
+        that from ``not_before`` on. ``reply_started_at`` marks when it first became due
+        (its retry window starts there)."""
         values: dict[str, Any] = {
             "state": "pending",
             "lease_until": None,
             "not_before": not_before,
             "error": error[:ERROR_LIMIT],
-            "reply_state": "apology_due",
+            "reply_state": due,
             "reply_lang": lang,
         }
-        if self.event.reply_state != "apology_due":
+        if self.event.reply_state != due:
             values["reply_started_at"] = self.inbox.clock()
         self._write(**values)
 

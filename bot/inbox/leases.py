@@ -50,10 +50,10 @@ class LeaseKeeper:
             if claim.lost or claim.done:
                 continue
             try:
-                if claim.renew():
-                    kept += 1
-                elif not claim.done:  # (finished meanwhile: not a takeover)
+                if not claim.renew():  # (finished by its worker meanwhile: not a takeover)
                     log.warning("event %s: claim taken over", claim.event.id)
+                elif not claim.done:
+                    kept += 1
             except Exception as error:  # the database may be restarting: try again soon
                 kind = type(error).__name__
                 log.warning("event %s: lease not renewed (%s)", claim.event.id, kind)

@@ -10,7 +10,10 @@ its retry is due (``bot.inbox.retry_plan``).
 The reply has its own state, because creating a Webex message is not
 idempotent: ``None`` → ``sending`` → ``sent`` | ``failed`` | ``unknown``, and
 ``apology_due`` while the one apology for a failed answer waits for Webex (it
-is retried like an answer), ``apologizing`` while it is being posted.
+is retried like an answer), ``apologizing`` while it is being posted; likewise
+``notice_due`` and ``noticing`` for the one notice of an ``unknown`` reply.
+``reply_lang`` is the language of the reply being posted (recorded with
+``sending``) or of the apology or notice that is due.
 ``outcome`` says what became of the event as a whole (``bot.outcomes``).
 """
 
@@ -56,7 +59,7 @@ inbox = Table(
     Column("claim_token", String(32), nullable=True),
     Column("not_before", DateTime(timezone=True), nullable=True),
     Column("apology_message_id", String(300), nullable=True),
-    Column("reply_lang", String(2), nullable=True),  # the apology's language, while it is due
+    Column("reply_lang", String(2), nullable=True),  # the reply's, apology's or notice's language
     Index("ix_inbox_claim", "state", "lease_until", "id"),
     Index("ix_inbox_reply", "reply_message_id"),
 )

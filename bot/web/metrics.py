@@ -62,8 +62,10 @@ class Metrics:
         )
         self.replies = Counter(
             "statusbot_replies",
-            "Events worked on by outcome: sent, failed, refused, rejected (a card payload "
-            "refused), retracted, ignored, unknown.",
+            "Events worked on by outcome: sent, failed (the asker got the apology), refused, "
+            "rejected (a card payload refused), retracted, ignored, unknown (the reply may be "
+            "out and a group space can't be checked: not posted again, the asker got a notice "
+            "instead), retrying (released for a later try).",
             ["outcome"],
             registry=self.registry,
         )

@@ -240,6 +240,10 @@ CATALOGUE: dict[str, Entry] = {
         "information in this space."
     ),
     "leaving": "I'm leaving this space, because I was added by someone I don't know.",
+    "maybe_unanswered": (
+        "I may not have finished answering this. If you don't see my answer just above, "
+        "please ask again."
+    ),
     "failed": (
         "Sorry, something went wrong on my side and I couldn't answer. "
         "Please try again in a minute."

@@ -237,6 +237,10 @@ CATALOGUE: dict[str, Entry] = {
         "dela kundinformation i det här utrymmet."
     ),
     "leaving": "Jag lämnar det här utrymmet, eftersom jag lades till av någon jag inte känner.",
+    "maybe_unanswered": (
+        "Jag kanske inte blev klar med svaret på det här. Om du inte ser mitt svar precis "
+        "ovanför, fråga gärna igen."
+    ),
     "failed": "Tyvärr gick något fel hos mig och jag kunde inte svara. Försök igen om en minut.",
     # -- proactive posts and their commands (proactive_sv.py) --------------------
     **PROACTIVE,

@@ -137,6 +137,7 @@ def all_replies() -> dict[str, Reply]:
         replies[f"refusal-space-{lang}"] = notices.refusal(lang, space=True)
         replies[f"outsider-{lang}"] = notices.outsider_greeting(load_manifest(), lang, leaving=True)
         replies[f"failure-{lang}"] = notices.failure(lang)
+        replies[f"maybe-unanswered-{lang}"] = notices.maybe_unanswered(lang)
     return replies
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from tests.e2e.conftest import BOT_EMAIL, BOT_TOKEN, Stack, wait_until
+import requests
+
+from bot.web.receiver import signature_of
+from tests.e2e.conftest import BOT_EMAIL, BOT_TOKEN, SECRET, Stack, wait_until
 
 MENTION = f"<@personEmail:{BOT_EMAIL}|Statusbot>"
 
@@ -55,3 +59,22 @@ def answered(stack: Stack, message_id: str) -> dict[str, Any]:
     )
     stack.settle()
     return event_of(stack, message_id)
+
+
+def deliver_again(stack: Stack, sent: Any) -> None:
+    """Webex delivering a question's webhook once more, signed (a duplicate)."""
+    body = json.dumps(
+        {
+            "id": "webhook-again",
+            "name": "statusbot",
+            "resource": "messages",
+            "event": "created",
+            "data": {"id": sent.id, "roomId": sent.roomId, "personId": sent.personId},
+        }
+    ).encode()
+    signature = signature_of(body, SECRET.encode())
+    answer = requests.post(
+        stack.bot.webhook_url, data=body, headers={"X-Spark-Signature": signature}, timeout=30
+    )
+    assert answer.status_code == 200
+    stack.settle()

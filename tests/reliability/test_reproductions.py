@@ -14,7 +14,16 @@ from datetime import datetime
 from handlers import notices
 from tests.e2e.conftest import wait_until
 from tests.reliability.conftest import ShiftedClock, StackFactory
-from tests.reliability.helpers import answered, ask, event_of, fault, fault_hits, group
+from tests.reliability.helpers import (
+    MENTION,
+    answered,
+    ask,
+    deliver_again,
+    event_of,
+    fault,
+    fault_hits,
+    group,
+)
 
 
 def test_a_429_longer_than_the_lease_is_answered_once_in_a_direct_space(
@@ -44,19 +53,53 @@ def test_a_429_on_the_member_list_is_answered_once_in_a_group_space(
     assert event["reply_message_id"] == reply["id"] and event["reply_state"] == "sent"
 
 
-def test_one_500_on_the_post_in_a_group_space_is_unknown_not_a_crash(
+def test_one_500_on_the_post_in_a_group_space_is_unknown_with_one_notice(
     make_stack: StackFactory,
 ) -> None:
-    """Reproduction 2: at most once in a group space, with the real reason recorded."""
+    """Reproduction 2: at most once in a group space, with the real reason recorded;
+    and the asker is told (issue 10: never left in silence), once, never answered twice."""
     stack = make_stack()
     room = group(stack, "bob@example.com")
+    (greeting,) = stack.bot_messages(room)
     rule = fault(stack, path="/v1/messages", method="POST", status=500, count=1)
-    sent = ask(stack, "show suspended", room)
+    person = stack.user("ALICE_TOKEN")  # asked in the greeting's thread
+    sent = person.messages.create(
+        roomId=room, parentId=greeting["id"], markdown=f"{MENTION} show suspended"
+    )
     event = answered(stack, sent.id)
     assert fault_hits(stack, rule["id"]) == -1  # the post reached the emulator: used up
     assert (event["outcome"], event["reply_state"]) == ("unknown", "unknown")
     assert "HTTP 500" in event["error"] and "crash" not in event["error"]
-    assert len(stack.bot_messages(room)) == 1  # the greeting: not posted twice, no apology
+    _greeting, notice = stack.bot_messages(room)  # not posted twice, no apology: a notice
+    assert notice["markdown"] == notices.maybe_unanswered("en").markdown
+    assert notice["parentId"] == greeting["id"]  # in the question's thread
+    assert event["apology_message_id"] == notice["id"]
+    deliver_again(stack, sent)
+    assert len(stack.bot_messages(room)) == 2
+
+
+def test_an_unknown_at_the_end_of_the_window_gets_its_notice_in_swedish(
+    make_stack: StackFactory,
+) -> None:
+    """The answer's post met a 500 (it may be out), then the question could not even
+    be fetched again until the retry window was over: ``unknown``, the notice in the
+    question's language (recorded with the post), and the reason the 500's, not the
+    last 503's."""
+    stack = make_stack()
+    room = group(stack, "bob@example.com")
+    rule = fault(stack, path="/v1/messages", method="POST", status=500, count=1)
+    sent = ask(stack, "visa avbrutna", room)
+    wait_until(lambda: fault_hits(stack, rule["id"]) == -1, what="the 500 on the post")
+    fault(stack, path="/v1/messages/*", method="GET", status=503, count=100_000)
+    event = answered(stack, sent.id)
+    *_, notice = stack.bot_messages(room)
+    assert notice["markdown"] == notices.maybe_unanswered("sv").markdown
+    assert (event["outcome"], event["reply_state"]) == ("unknown", "unknown")
+    assert event["apology_message_id"] == notice["id"]
+    assert "HTTP 500" in event["error"] and "503" not in event["error"]
+    count = len(stack.bot_messages(room))
+    deliver_again(stack, sent)
+    assert len(stack.bot_messages(room)) == count  # a duplicate posts nothing more
 
 
 def test_one_500_on_the_post_in_a_direct_space_is_settled_and_answered_once(

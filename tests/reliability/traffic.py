@@ -11,9 +11,11 @@ share one emulator and one bot.
 
 ``tally`` reads the emulator (what Webex holds) and the inbox (what the bot says
 happened) and counts each question once: answered once, answered twice,
-apologised for, refused, unknown (listed, and accepted only when a post for it
-really reached the emulator and met a 500/502/504 or a stall, or was being posted
-when the bot was killed, or when its refusal is there), unanswered.
+apologised for, refused, unknown, unanswered. An ``unknown`` (the bot could not
+tell whether its post went out: a group space) is listed, and accepted only with its
+notice ("I may not have finished answering this…") in the emulator, or, when the
+notice's own post was ambiguous, with that post having really reached the emulator
+and met a 500/502/504 or a stall.
 """
 
 from __future__ import annotations
@@ -43,7 +45,13 @@ MENTION = f"<@personEmail:{BOT_EMAIL}|Statusbot>"
 FIRST_DAY = date(2001, 1, 1)
 #: "… expiring before D" (as asked), or "… by D − 1" as it once read
 HEADING_DATE = re.compile(r"(by|before) (\d{4})\\?-(\d{2})\\?-(\d{2})")
-APOLOGIES = {notices.failure("en").markdown, notices.failure("sv").markdown}
+#: The apology and the unknown outcome's notice, alike in every question.
+APOLOGIES = {
+    notices.failure("en").markdown,
+    notices.failure("sv").markdown,
+    notices.maybe_unanswered("en").markdown,
+    notices.maybe_unanswered("sv").markdown,
+}
 REFUSAL = notices.refusal("en", space=True).markdown
 AMBIGUOUS = {500, 502, 504}
 #: Every run's row in this session, printed at its end (conftest.py).
@@ -257,11 +265,9 @@ def tally(
     posts: list[dict[str, Any]],
     fired: list[dict[str, Any]],
     deliveries: list[dict[str, Any]],
-    killed_posting: frozenset[str] = frozenset(),
 ) -> Tally:
     """Count every question once, from what Webex holds (``posts``: the bot's messages)
-    and what the inbox recorded (``events``). ``killed_posting``: the questions whose
-    reply was being posted (``sending``) when the bot was killed."""
+    and what the inbox recorded (``events``)."""
     result = Tally(run, questions=len(questions))
     ids = {q.id for q in questions}
     result.deliveries = sum(1 for d in deliveries if d["data_id"] in ids)
@@ -286,50 +292,51 @@ def tally(
             result.problems.append(f"question {question.n}: never stored")
             continue
         refused = event["outcome"] == "refused" and event["reply_message_id"] in posted_ids
-        apologised = event["apology_message_id"] in posted_ids
+        apologised = event["apology_message_id"] in posted_ids  # or, if unknown, the notice
+        unknown = event["outcome"] == "unknown"
         if count >= 2:
             result.twice += 1
             result.problems.append(f"question {question.n}: answered {count} times")
         elif count == 1 or refused:
             result.once += 1
             result.refused += refused
-        elif apologised:
-            result.apologies += 1
-        elif event["outcome"] == "unknown" and spare_refusals[question.room_id] > 0:
-            spare_refusals[question.room_id] -= 1
+        elif unknown and spare_refusals[question.room_id] > 0:
+            spare_refusals[question.room_id] -= 1  # its refusal is there
             result.once += 1
             result.refused += 1
-            result.unknown += 1
-            result.problems.append(f"(listed) question {question.n}: unknown, refusal is there")
-        elif _maybe_out(event) and _reached(question, event, fired):
-            result.unknown += 1
-            result.problems.append(f"(listed) question {question.n}: unknown, {event['error']}")
-        elif _maybe_out(event) and question.id in killed_posting:
-            # killed between recording "sending" and the post reaching Webex, or during
-            # it: from inside the bot the two cannot be told apart in a group space
-            result.unknown += 1
-            result.problems.append(f"(listed) question {question.n}: unknown, killed posting")
-        else:
+        elif apologised and not unknown:
+            result.apologies += 1
+        elif not unknown and _notice_maybe_out(event) and _reached(question, event, fired):
+            result.unknown += 1  # its apology met a 500/502/504 or a stall at the emulator
+            result.problems.append(f"(listed) question {question.n}: {event['error']}")
+        elif not unknown:
             result.unanswered += 1
             why = f"{event['state']}/{event['reply_state']}: {event['error']}"
             result.problems.append(f"question {question.n}: unanswered ({why})")
-        if count == 1 and event["reply_state"] == "unknown":
+        if unknown:
+            # never a second answer; the asker is told instead (issue 10)
             result.unknown += 1
-            result.problems.append(f"(listed) question {question.n}: unknown, answer is there")
+            told = apologised or (_notice_maybe_out(event) and _reached(question, event, fired))
+            if told:
+                result.problems.append(f"(listed) question {question.n}: unknown, {event['error']}")
+            else:
+                result.problems.append(
+                    f"question {question.n}: unknown, no notice: {event['error']}"
+                )
     _refusals_and_apologies_once(result, posts, events, question_ids=ids)
     return result
 
 
-def _maybe_out(event: dict[str, Any]) -> bool:
-    """The answer, or the apology, may have been posted (a 500/502/504 or a timeout)."""
-    return bool(event["reply_state"] == "unknown" or APOLOGY_MAYBE in (event["error"] or ""))
+def _notice_maybe_out(event: dict[str, Any]) -> bool:
+    """The apology, or the notice, may have been posted (a 500/502/504, a timeout, a kill)."""
+    return APOLOGY_MAYBE in (event["error"] or "")
 
 
 def _reached(question: Question, event: dict[str, Any], fired: list[dict[str, Any]]) -> bool:
     """Whether a post for this question met an ambiguous fault at the emulator (a
     500/502/504, or a stall the bot gave up on or died in): its answer, found by the
-    date in its text, or (for an apology or a refusal, alike in every question) a post
-    of that kind in its room."""
+    date in its text, or (for an apology, a notice or a refusal, alike in every
+    question) a post of that kind in its room."""
     for f in fired:
         ambiguous = f["status"] in AMBIGUOUS or (f["status"] is None and f["stallSeconds"] > 0)
         if not (ambiguous and f["method"] == "POST" and f["path"] == "/v1/messages"):

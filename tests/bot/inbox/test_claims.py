@@ -4,6 +4,7 @@ released events wait for their retry; an older inbox gains the new columns."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -57,6 +58,27 @@ def test_the_lease_keeper_keeps_a_working_claim_from_being_taken(
     clock.now += timedelta(seconds=61)  # no longer held, not renewed: claimable again
     assert keeper.renew_all() == 0
     assert len(inbox.claim("b")) == 1
+
+
+def test_the_lease_keeper_does_not_call_a_claim_finished_meanwhile_taken_over(
+    inbox: Inbox, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Its worker finished it between the keeper's look and its renewal (the worker's
+    ``done`` not yet set when the renewal missed): not a takeover, nothing logged."""
+    inbox.record("messages", "created", message(1))
+    inbox.record("messages", "created", message(2))
+    finishing, taken = inbox.claim("a", limit=2)
+    keeper = LeaseKeeper(60)
+    with keeper.holding(finishing), keeper.holding(taken):
+        # the worker's own write, committed; its in-memory flag not set yet
+        replace(finishing, done=False).finish("sent", reply_state="sent", message_id="m")
+        clock.now += timedelta(seconds=61)
+        (other,) = inbox.claim("b")  # the second one's lease ran out: taken over
+        assert other.event.id == taken.event.id
+        assert keeper.renew_all() == 0
+    warnings = [r.getMessage() for r in caplog.records if "taken over" in r.getMessage()]
+    assert warnings == [f"event {taken.event.id}: claim taken over"]
+    assert finishing.done and not finishing.lost and taken.lost
 
 
 def test_a_released_event_waits_for_its_retry(inbox: Inbox, clock: Clock) -> None:

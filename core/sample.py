@@ -26,7 +26,7 @@ from io import StringIO
 from pathlib import Path
 from typing import TextIO
 
-from core.ingest.csvfile import CSV_COLUMNS
+from core.ingest.columns import FIELDS
 from core.models import Customer, Service, Subscription
 from core.sample_names import company_name, weighted
 from core.sample_showcase import (
@@ -50,9 +50,6 @@ from core.statuses import SubscriptionState
 SAMPLE_TODAY = date(2026, 11, 27)
 DEFAULT_SEED = 7
 BUNDLED_SAMPLE_CUSTOMERS = 60
-
-#: The canonical CSV columns, in data-contract.md's order (the importer's own list).
-CSV_HEADER: tuple[str, ...] = CSV_COLUMNS
 
 # Offers are sold in typical combinations; the weighted mean is about 2 services.
 _BUNDLES: tuple[tuple[tuple[str, ...], int], ...] = (
@@ -257,7 +254,7 @@ def write_csv(customers: Iterable[Customer], out: TextIO) -> int:
     to keep the output identical everywhere.
     """
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow(FIELDS)
     rows = 0
     for customer in customers:
         batch = list(_rows(customer))

@@ -23,7 +23,7 @@ from datetime import date
 
 from core.classify import days_left, status_of
 from core.ingest.cells import escape_cell
-from core.ingest.csvfile import CSV_COLUMNS
+from core.ingest.columns import FIELDS
 from core.models import Customer
 from core.statuses import Lang
 
@@ -33,7 +33,7 @@ EXTRA_COLUMNS = (
     "subscription_status_label",
     "provisioning_status_label",
 )
-COLUMNS = (*CSV_COLUMNS, *EXTRA_COLUMNS)
+COLUMNS = (*FIELDS, *EXTRA_COLUMNS)
 CONTENT_TYPE = "text/csv; charset=utf-8"
 
 

@@ -15,8 +15,7 @@ from core.ingest.columns import DEFAULT_MAPPING, FIELDS, ColumnMapping
 from core.ingest.csvrow import validate_row
 from core.ingest.problems import Collector
 
-CSV_COLUMNS = FIELDS  # the canonical columns, in their order (core.ingest.columns names them)
-REQUIRED_COLUMNS = frozenset(CSV_COLUMNS) - {"subscription_state", "start_date", "end_date"}
+REQUIRED_COLUMNS = frozenset(FIELDS) - {"subscription_state", "start_date", "end_date"}
 #: Free-text columns, the ones export may have escaped (core.ingest.cells).
 TEXT_COLUMNS = frozenset({"customer_id", "customer_name", "subscription_id", "service"})
 #: What the csv module says, in words a person can act on (the rest is passed on).
@@ -41,7 +40,7 @@ def read_csv(stream: IO[str], collector: Collector, columns: ColumnMapping | Non
     found = list(reader.fieldnames or [])
     header = mapping.header(found)
     reader.fieldnames = header
-    missing = [column for column in CSV_COLUMNS if column in REQUIRED_COLUMNS - set(header)]
+    missing = [column for column in FIELDS if column in REQUIRED_COLUMNS - set(header)]
     if missing:
         collector.error(1, ", ".join(missing), "", mapping.explain(found, missing))
         return
@@ -50,7 +49,7 @@ def read_csv(stream: IO[str], collector: Collector, columns: ColumnMapping | Non
             return
         if all(not (value or "").strip() for key, value in record.items() if key):
             continue  # blank line
-        cells = {column: record.get(column) for column in CSV_COLUMNS}
+        cells = {column: record.get(column) for column in FIELDS}
         row = mapping.row({c: _unescaped(c, v) for c, v in cells.items()})
         parsed = validate_row(row)
         if isinstance(parsed, list):

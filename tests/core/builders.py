@@ -44,9 +44,9 @@ def snapshot(*customers: Customer) -> Snapshot:
 
 
 def as_csv(*customers: Customer) -> io.BytesIO:
-    from core.ingest.csvfile import CSV_COLUMNS
+    from core.ingest.columns import FIELDS
 
-    lines = [",".join(CSV_COLUMNS)]
+    lines = [",".join(FIELDS)]
     for c in customers:
         for s in c.subscriptions:
             for service in s.services:

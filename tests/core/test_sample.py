@@ -20,11 +20,11 @@ import pytest
 from pydantic import TypeAdapter
 
 from core.classify import days_left, status_of
+from core.ingest.columns import FIELDS
 from core.models import Customer, Subscription
 from core.query import NEEDING_ATTENTION, customer_matches
 from core.sample import (
     BUNDLED_SAMPLE_CUSTOMERS,
-    CSV_HEADER,
     SAMPLE_TODAY,
     bundled_sample_path,
     bundled_sample_text,
@@ -222,7 +222,7 @@ def test_csv_round_trips_with_the_exact_header() -> None:
     assert "\r" not in text
     assert text.endswith("\n")
     parsed = list(csv.reader(io.StringIO(text, newline="")))
-    assert parsed[0] == EXPECTED_HEADER == list(CSV_HEADER)
+    assert parsed[0] == EXPECTED_HEADER == list(FIELDS)
     assert len(parsed) - 1 == rows == sum(len(sub.services) for sub in all_subscriptions(customers))
     assert all(len(row) == len(EXPECTED_HEADER) for row in parsed)
     assert customers_from_csv(text) == customers

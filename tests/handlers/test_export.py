@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from core.ingest.csvfile import CSV_COLUMNS
+from core.ingest.columns import FIELDS
 from core.ingest.snapshot import read_snapshot
 from handlers.export import COLUMNS, export_csv, safe_cell
 from tests.handlers import builders
@@ -19,7 +19,7 @@ def test_canonical_columns_first_bom_and_labels() -> None:
     )
     assert export.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(export.data.decode("utf-8-sig"))))
-    assert tuple(rows[0]) == COLUMNS and COLUMNS[: len(CSV_COLUMNS)] == CSV_COLUMNS
+    assert tuple(rows[0]) == COLUMNS and COLUMNS[: len(FIELDS)] == FIELDS
     assert export.customers == 1 and export.rows == len(rows) == 6
     assert rows[0]["customer_name"] == "Åre <b>"
     assert rows[0]["days_left"] == "-20"

@@ -16,14 +16,10 @@ The tables are in ``bot.inbox.schema``; the reply's states are described there.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
-import os
-import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, func, or_, select, update
@@ -34,45 +30,9 @@ from core.clock import Clock, aware
 from core.dialect.engines import is_postgres, open_engine, sqlite_file
 from core.dialect.schema import ensure_schema
 from core.dialect.statements import skip_locked, upsert
+from core.dialect.write_gate import WriteGate
 
 __all__ = ["Claim", "Inbox", "InboxEvent", "inbox", "metadata", "spaces"]
-
-
-class _WriteGate:
-    """The inbox's writers to one SQLite file on this host, one at a time.
-
-    SQLite has one write lock per database, and a connection that finds it taken
-    sleeps in its busy handler (1, 2, 5, 10 … ms) however soon it is free again:
-    under load, receivers and workers spent most of their time asleep there. Here
-    they queue instead (a thread lock within the process, ``flock`` on
-    ``<database>-writers.lock`` between processes) and each is woken the moment the
-    one before it is done. Writers that don't pass through here (the store, the
-    scheduler) still meet the busy handler; correctness rests on SQLite's lock
-    alone, this only orders who asks for it.
-    """
-
-    def __init__(self, database: Path | None) -> None:
-        self._lock = threading.Lock()  # None: in memory, one process
-        self._path = None if database is None else f"{database}-writers.lock"
-        self._fd: int | None = None
-
-    def __enter__(self) -> None:
-        self._lock.acquire()
-        if self._path is None:
-            return
-        try:
-            if self._fd is None:
-                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
-        except OSError:  # a folder we can't write in: SQLite's own lock still serializes
-            self._path = None
-
-    def __exit__(self, *_exc: object) -> None:
-        try:
-            if self._path is not None and self._fd is not None:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
-        finally:
-            self._lock.release()
 
 
 def _now() -> datetime:
@@ -98,7 +58,7 @@ class Inbox:
         )
         database = sqlite_file(engine.url.render_as_string(hide_password=False))
         self._gate: contextlib.AbstractContextManager[Any] = (
-            contextlib.nullcontext() if is_postgres(engine) else _WriteGate(database)
+            contextlib.nullcontext() if is_postgres(engine) else WriteGate(database)
         )
 
     @classmethod

@@ -12,12 +12,11 @@ from __future__ import annotations
 import operator
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import reduce
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, FromClause, case, select
+from sqlalchemy import Engine, case, select
 from sqlalchemy.engine import Connection
 
 from core.clock import aware
@@ -28,16 +27,15 @@ from core.ingest.staging import Snapshot
 from core.models import Customer
 from core.names import closest, probes
 from core.query import Query
-from core.results import CustomerPage, CustomerRow, ImportResult, Summary, Transition
+from core.results import CustomerPage, ImportResult, Summary, Transition
 from core.statuses import (
-    PROVISIONING_BY_RANK,
-    SUBSCRIPTION_BY_RANK,
     ProvisioningStatus,
     SubscriptionStatus,
 )
 from core.store import sql
 from core.store.classification import classify, is_classified, read_summary
 from core.store.importing import STAGED, replace_snapshot
+from core.store.listing import Listed, customer_row
 from core.store.loading import load_customers, stream_customers
 from core.store.refold import refold_names
 from core.store.schema import customers, imports, metadata, subscriptions, transitions
@@ -46,7 +44,6 @@ from core.store.sql import NO_END_DATE
 C = customers.c
 #: Names a "did you mean" compares at most (the likeliest, by pieces shared).
 CLOSEST_CANDIDATES = 200
-LIST_ORDER = (C.subscription_rank, C.provisioning_rank, C.soonest_end_date, C.name_folded, C.id)
 
 
 class Store:
@@ -77,7 +74,7 @@ class Store:
         """The customers matching ``query``, in list order: most important first,
         then soonest end date, then name."""
         self.classify(today)
-        listed = _Listed.of(self.engine, query, today)
+        listed = Listed.of(self.engine, query, today)
         statement = (
             select(C.id, C.name, *listed.shown, C.subscription_count)
             .select_from(listed.source)
@@ -88,7 +85,7 @@ class Store:
         if limit is not None:
             statement = statement.limit(limit)
         with self.engine.connect() as connection:
-            rows = tuple([_row(row, today) for row in connection.execute(statement).all()])
+            rows = tuple([customer_row(row, today) for row in connection.execute(statement).all()])
             everything = offset == 0 and limit is None
             total = len(rows) if everything else self._count(connection, query, today)
         return CustomerPage(total=total, offset=offset, rows=rows)
@@ -104,7 +101,7 @@ class Store:
         ``subscriptions``, as ``CustomerRow`` does.
         """
         self.classify(today)
-        listed = _Listed.of(self.engine, query, today)
+        listed = Listed.of(self.engine, query, today)
         where, order = listed.where, listed.order
         provisioning_rank, subscription_rank, shown_end = listed.shown
         soonest = case((shown_end == NO_END_DATE, None), else_=shown_end)
@@ -274,53 +271,3 @@ class Store:
         with self.engine.connect() as connection:
             analyze(connection, [customers, subscriptions])
             connection.commit()
-
-
-@dataclass(frozen=True, slots=True)
-class _Listed:
-    """Where a list's rows come from: what each row shows (provisioning rank,
-    subscription rank, end date), the tables, the filter and the list order.
-
-    A question about subscriptions shows, on each row, the statuses of the
-    subscriptions that matched it (``sql.matched_rows``): in "show active" a
-    customer with one suspended subscription reads "Active" with that active
-    one's date. A name alone (or nothing), and a question about the most
-    important statuses (needing attention, suspended, failed: where
-    ``sql.customer_level_filter`` is exact, the customer's most important
-    status is the one that matched), show the customer's own, classified once a
-    day, in the list-order index: the fast path of the common questions.
-    """
-
-    shown: tuple[ColumnElement[Any], ColumnElement[Any], ColumnElement[Any]]
-    source: FromClause
-    where: ColumnElement[bool]
-    order: tuple[ColumnElement[Any], ...]
-
-    @classmethod
-    def of(cls, bind: Engine, query: Query, today: date) -> _Listed:
-        if not sql.by_subscription(query) or sql.customer_level_filter(query) is not None:
-            shown = (C.provisioning_rank, C.subscription_rank, C.soonest_end_date)
-            return cls(shown, customers, sql.customer_filter(query, today), LIST_ORDER)
-        matched = sql.matched_rows(bind, query, today)
-        m = matched.c
-        return cls(
-            (m.provisioning_rank, m.subscription_rank, m.soonest_end_date),
-            customers.join(matched, C.pk == m.customer_pk),
-            sql.name_filter(query),
-            (m.subscription_rank, m.provisioning_rank, m.soonest_end_date, C.name_folded, C.id),
-        )
-
-
-def _row(row: Any, today: date) -> CustomerRow:
-    id_, name, provisioning_rank, subscription_rank, soonest, subscription_count = row
-    if soonest == NO_END_DATE:
-        soonest = None
-    return CustomerRow(
-        id_,
-        name,
-        PROVISIONING_BY_RANK[provisioning_rank],
-        SUBSCRIPTION_BY_RANK[subscription_rank],
-        soonest,
-        None if soonest is None else (soonest - today).days,
-        subscription_count,
-    )

@@ -165,12 +165,9 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
-        if not value.startswith(("sqlite:", "postgresql")):
-            raise ValueError("not a sqlite: or postgresql URL")
-        if value.startswith("postgresql://") or value.startswith("postgres://"):
-            # psycopg 3 is the driver we ship; SQLAlchemy's default would be psycopg2.
-            return "postgresql+psycopg://" + value.split("://", 1)[1]
-        return value
+        from core.dialect.engines import database_url
+
+        return database_url(value)
 
     @field_validator("replay_window_hours")
     @classmethod

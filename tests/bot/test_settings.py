@@ -40,6 +40,21 @@ def test_values_are_normalised(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgres://bot@db/statusbot", "postgresql+psycopg://bot@db/statusbot"),
+        ("postgresql+psycopg://bot@db/statusbot", "postgresql+psycopg://bot@db/statusbot"),
+        ("sqlite:///statusbot.sqlite3", "sqlite:///statusbot.sqlite3"),
+    ],
+)
+def test_database_urls_as_hosts_hand_them_out(
+    monkeypatch: pytest.MonkeyPatch, given: str, used: str
+) -> None:
+    monkeypatch.setenv("STATUSBOT_DATABASE_URL", given)
+    assert load_settings().database_url == used
+
+
+@pytest.mark.parametrize(
     ("name", "value", "says"),
     [
         (

@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from core.models import Customer
-from core.proactive import ProactiveStore
 from core.query import Query
 from core.results import CustomerPage, Summary
-from core.sources.freshness import DataStatus
 from core.statuses import Lang
+
+if TYPE_CHECKING:  # the database layer: only the edges that build a Context load it
+    from core.proactive import ProactiveStore
+    from core.sources.freshness import DataStatus
 
 
 class CustomerStore(Protocol):

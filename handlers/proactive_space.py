@@ -9,15 +9,17 @@ so the reply names what to write instead of the generic "didn't understand".
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from core.proactive import ProactiveStore
 from handlers.cards.safe_text import md
 from handlers.context import Context
 from handlers.grammar.schedule import ScheduleProblem
 from handlers.reply import Reply
+
+if TYPE_CHECKING:
+    from core.proactive import ProactiveStore
 
 __all__ = ["Problem", "Space", "problem_reply", "space_of"]
 

@@ -1,7 +1,5 @@
 """``python -m bot.cli``: the same command line as the ``statusbot`` script."""
 
-import sys
+from bot.cli.main import console
 
-from bot.cli.main import main
-
-sys.exit(main())
+console()

@@ -30,15 +30,15 @@ def ask(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from bot.settings import load_settings
-    from core.ingest.snapshot import read_snapshot
-    from core.store import Store
     from handlers.context import Context
     from handlers.grammar.parser import parse
     from handlers.registry import as_json, handle
 
     settings = load_settings()
     if args.sample:
+        from core.ingest.snapshot import read_snapshot
         from core.sample import SAMPLE_TODAY, bundled_sample_path
+        from core.store import Store
 
         store = Store.open("sqlite://")
         today = args.today or settings.today or SAMPLE_TODAY

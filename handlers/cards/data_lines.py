@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
-from core.sources.freshness import DataStatus
 from core.statuses import Lang
 from handlers.cards.limits import TEXT_LIMIT, text_size
 from handlers.cards.safe_text import md, text
@@ -23,6 +22,9 @@ from handlers.command import Command
 from handlers.context import Context
 from handlers.i18n import t
 from handlers.reply import Reply
+
+if TYPE_CHECKING:  # the database layer: the edges that read it load it
+    from core.sources.freshness import DataStatus
 
 
 def local_time(moment: datetime, now: datetime, zone: str) -> str:

@@ -10,9 +10,8 @@ which names the source and the reason but no row or value of customer data.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from core.sources.freshness import DataStatus
-from core.sources.state import SNAPSHOT, SourceState
 from core.statuses import Lang
 from handlers.cards.common import card
 from handlers.cards.data_lines import local_time
@@ -20,6 +19,10 @@ from handlers.cards.limits import fit_markdown
 from handlers.cards.safe_text import Json, escape_markdown, text
 from handlers.i18n import t
 from handlers.reply import Reply
+
+if TYPE_CHECKING:  # the database layer: the edges that read it load it
+    from core.sources.freshness import DataStatus
+    from core.sources.state import SourceState
 
 DETAIL_CHARS = 200
 
@@ -45,6 +48,8 @@ def _lines(row: SourceState, now: datetime, zone: str, lang: Lang) -> list[tuple
 
 
 def _name(row: SourceState, lang: Lang) -> str:
+    from core.sources.state import SNAPSHOT  # loaded by then: the edge read the rows from it
+
     if row.name == SNAPSHOT:
         return t("sources_all", lang)
     kind = t(f"sources_kind_{row.kind}", lang) if row.kind in ("export", "wholesale") else ""

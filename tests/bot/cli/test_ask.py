@@ -98,6 +98,32 @@ def test_ask_imports_only_what_it_needs() -> None:
     assert "sqlalchemy.dialects.postgresql" not in answered
 
 
+def test_an_answer_read_only_in_part_ends_quietly_and_whole_when_read() -> None:
+    """``statusbot ask`` ends without the interpreter's teardown (``bot.cli.main.console``):
+    its output must still arrive whole, and a reader that stops early (``| head``)
+    must not turn into a traceback or a non-zero exit."""
+    whole = subprocess.run(
+        [str(CONSOLE_SCRIPT), "ask", "--sample", "--json", "show all"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert whole.returncode == 0, whole.stderr
+    answer = json.loads(whole.stdout)  # the whole JSON arrived, flushed before the exit
+    assert answer["total"] == len(answer["customers"]) > 0
+    with subprocess.Popen(
+        [str(CONSOLE_SCRIPT), "ask", "--sample", "--json", "show all"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(10).startswith(b'{"total"')
+        process.stdout.close()
+        errors = process.stderr.read().decode()
+        assert process.wait(timeout=120) == 0
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors, errors
+
+
 def test_a_reader_that_stops_early_gets_no_traceback() -> None:
     """``statusbot sample … | head -1``: the pipe closes under the writer."""
     with subprocess.Popen(

@@ -81,3 +81,15 @@ def test_json_is_recognised_by_content(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert list(FileSource(path).fetch(later(path)).snapshot.customers) == ["c-9"]
+
+
+def test_a_file_dated_ahead_of_the_clock_is_read_not_waited_for(tmp_path: Path) -> None:
+    """An export copied from a host whose clock runs fast (or read under a fixed demo
+    clock) has a change time in our future: it cannot be dated, so it is read (the
+    before-and-after comparison still guards the read) instead of "still being
+    written" until the clock catches up."""
+    path = tmp_path / "customers.csv"
+    path.write_text(export(ACME, BETA), encoding="utf-8")
+    an_hour_before = datetime.fromtimestamp(path.stat().st_mtime, UTC) - timedelta(hours=1)
+    fetched = FileSource(path, settle_seconds=5).fetch(an_hour_before)
+    assert sorted(fetched.snapshot.customers) == ["c-1", "c-2"]

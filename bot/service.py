@@ -122,7 +122,7 @@ def build_service(
         RetryPlan.over(settings.retry_window_seconds, settings.retry_first_seconds),
         LeaseKeeper(settings.inbox_lease_seconds),
         metrics,
-        settle_seconds=webex_timeout,
+        settle_seconds=2 * webex_timeout,
     )
     workers = WorkerPool(
         inbox,

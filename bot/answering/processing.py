@@ -5,8 +5,10 @@
   ``not_before`` from ``bot.inbox.retry_plan``: the worker sleeps through nothing.
 * A post that may have gone out (500/502/504 or a timeout on the POST) is
   released too, still ``sending``, and settled by the next attempt
-  (``bot.answering.responder``) after at least ``settle_seconds`` (the request timeout:
-  a request Webex was still working on has ended by then).
+  (``bot.answering.responder``) after at least ``settle_seconds`` (twice the request
+  timeout: a request Webex was still working on when ours gave up has landed by then;
+  one timeout's margin was seen too thin on a loaded machine, where the reply landed
+  after the look and was posted twice).
 * Only when the plan's window is over, or the failure is not one that
   passes (a 4xx, a bug in our code), does the event fail for good. Then the
   asker gets one short apology in their language (``handlers.notices.failure``)

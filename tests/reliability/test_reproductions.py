@@ -9,6 +9,7 @@ and passes now. Leases are 2 s and the retry window a few seconds here; a
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from handlers import notices
@@ -111,6 +112,24 @@ def test_one_500_on_the_post_in_a_direct_space_is_settled_and_answered_once(
     event = answered(stack, sent.id)
     (reply,) = stack.bot_messages(sent.roomId)
     assert event["reply_message_id"] == reply["id"] and event["reply_state"] == "sent"
+
+
+def test_a_post_that_lands_well_after_our_timeout_is_found_not_posted_again(
+    make_stack: StackFactory,
+) -> None:
+    """The storm found one answer posted twice: the post timed out (2 s), Webex finished
+    it later, and the look for it came first. The look waits twice the timeout, so a
+    post that lands 2.5 s after ours gave up (a 4.5 s stall) is found, not repeated."""
+    stack = make_stack()
+    stall = 4.5
+    fault(stack, path="/v1/messages", method="POST", stall_seconds=stall, count=1)
+    sent = ask(stack, "show suspended")
+    event = answered(stack, sent.id)
+    (fired,) = stack.admin("GET", "/faults")["fired"]
+    time.sleep(max(0.0, fired["at"] + stall + 1.0 - time.time()))  # the stalled post is in
+    (reply,) = stack.bot_messages(sent.roomId)  # the stalled post, once
+    assert event["reply_message_id"] == reply["id"] and event["reply_state"] == "sent"
+    assert event["attempts"] >= 2  # timed out, settled by a later attempt
 
 
 def test_503s_on_the_post_are_retried_not_failed(make_stack: StackFactory) -> None:

@@ -164,6 +164,7 @@ def migrate_room(ctx: EmulatorContext, room_id: str, actor: Person) -> Room:
     store.rooms[new.id] = new
     for membership in store.room_memberships(room_id):
         membership.room_id = new.id
+    store.memberships.changed()
     for message in store.messages.values():
         if message.room_id == room_id:
             message.room_id = new.id

@@ -24,6 +24,43 @@ from emulator.models import (
 )
 
 
+class Memberships(dict[str, Membership]):
+    """The memberships by id, and who is in each room without a scan of them all.
+
+    The per-room view is rebuilt on the first look after any change (memberships
+    change rarely; every API call asks who is in a room). A caller that changes a
+    membership's room in place says so with ``changed``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._by_room: dict[str, dict[str, Membership]] | None = None
+
+    def __setitem__(self, key: str, value: Membership) -> None:
+        super().__setitem__(key, value)
+        self._by_room = None
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self._by_room = None
+
+    def clear(self) -> None:
+        super().clear()
+        self._by_room = None
+
+    def changed(self) -> None:
+        self._by_room = None
+
+    def in_room(self, room_id: str) -> dict[str, Membership]:
+        """The room's memberships by person id, in the order they were made."""
+        if self._by_room is None:
+            by_room: dict[str, dict[str, Membership]] = {}
+            for membership in self.values():
+                by_room.setdefault(membership.room_id, {})[membership.person_id] = membership
+            self._by_room = by_room
+        return self._by_room.get(room_id, {})
+
+
 @dataclass(frozen=True)
 class Identity:
     """Fixed ids for the organisation and the application that owns webhooks."""
@@ -45,7 +82,7 @@ class WebexState:
         self._initial_people: list[Person] = []
         self.people: dict[str, Person] = {}
         self.rooms: dict[str, Room] = {}
-        self.memberships: dict[str, Membership] = {}
+        self.memberships = Memberships()
         self.messages: dict[str, Message] = {}
         self.files: dict[str, StoredFile] = {}
         self.actions: dict[str, AttachmentAction] = {}
@@ -96,23 +133,16 @@ class WebexState:
 
     # -- rooms and memberships --------------------------------------------
     def membership_of(self, room_id: str, person_id: str) -> Membership | None:
-        return next(
-            (
-                m
-                for m in self.memberships.values()
-                if m.room_id == room_id and m.person_id == person_id
-            ),
-            None,
-        )
+        return self.memberships.in_room(room_id).get(person_id)
 
     def is_member(self, room_id: str, person_id: str) -> bool:
         return self.membership_of(room_id, person_id) is not None
 
     def member_ids(self, room_id: str) -> frozenset[str]:
-        return frozenset(m.person_id for m in self.memberships.values() if m.room_id == room_id)
+        return frozenset(self.memberships.in_room(room_id))
 
     def room_memberships(self, room_id: str) -> list[Membership]:
-        return [m for m in self.memberships.values() if m.room_id == room_id]
+        return list(self.memberships.in_room(room_id).values())
 
     def direct_room_between(self, a: str, b: str) -> Room | None:
         for room in self.rooms.values():

@@ -145,6 +145,9 @@ def roundtrip_table(
             cells = [f"{rate:g}", r["due"], r["answered"], _ms(r["p50"]), _ms(r["p99"])]
             cells += [r["peak_backlog"], r["left"], _ms(r["cpu_ms"])]
             print("| " + " | ".join(str(cell) for cell in cells) + " |")
+        bounded = _bounded(found[name], rates)
+        print(f"\nBacklog bounded up to {bounded} (the highest rate whose peak backlog "
+              "stayed under a second of questions, none left after)")  # fmt: skip
     if compare:
         print(
             "\nthis tree / before, bot CPU per answer: "
@@ -152,6 +155,19 @@ def roundtrip_table(
             + "; p50: "
             + ", ".join(f"{rate:g}/s {_ratio(found, rate, 'p50')}" for rate in rates)
         )
+
+
+def _bounded(found: dict[float, list[dict[str, object]]], rates: list[float]) -> str:
+    """The highest rate at which the inbox kept up: its peak backlog under one second's
+    worth of questions and nothing left once the askers stopped."""
+    kept_up = [
+        rate
+        for rate in rates
+        if isinstance(peak := _median_of(found[rate])["peak_backlog"], float | int)
+        and peak < max(rate, 1)
+        and _median_of(found[rate])["left"] == 0
+    ]
+    return f"{max(kept_up):g} questions/s" if kept_up else "none of the rates measured"
 
 
 def _median_of(runs: list[dict[str, object]]) -> dict[str, object]:

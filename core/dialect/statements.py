@@ -1,39 +1,27 @@
-"""Statements that SQLite and PostgreSQL write differently.
+"""Statements that SQLite and PostgreSQL write differently, in SQLAlchemy.
 
 Each function takes the engine or connection it is for and returns (or runs)
-that backend's form; callers never ask which backend they are on.
+that backend's form; callers never ask which backend they are on. The store's
+questions are SQL text (``core.dialect.text`` holds its backend forms), run
+here by ``execute_text``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import (
-    BigInteger,
-    ColumnElement,
-    Date,
-    Engine,
-    FromClause,
-    Integer,
-    Select,
-    Table,
-    Text,
-    cast,
-    func,
-    literal,
-    select,
-    type_coerce,
-)
+from sqlalchemy import CursorResult, Engine, Select, Table, TextClause, text
 from sqlalchemy import insert as plain_insert
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection
 
 from core.dialect.engines import is_postgres, scrub
+from core.dialect.text import bind
 
 # PostgreSQL's SQLAlchemy dialect is imported where it is used: a command on
 # SQLite (statusbot ask) never pays for loading it.
@@ -82,69 +70,21 @@ def analyze(connection: Connection, tables: Sequence[Table]) -> None:
         connection.exec_driver_sql("ANALYZE")
 
 
-def days_until(bind: Engine | Connection, moment: Any, today: date) -> ColumnElement[Any]:
-    """Whole days from ``today`` to the date ``moment`` (NULL stays NULL)."""
-    if is_postgres(bind):
-        return moment - today  # type: ignore[no-any-return]
-    return func.cast(func.julianday(moment) - func.julianday(today.isoformat()), Integer)
+@lru_cache(maxsize=512)
+def _text(statement: str) -> TextClause:
+    return text(statement)
 
 
-#: Days from 0001-01-01 to any date up to 9999-12-31 stay below this, so one
-#: integer holds a rank and a date: ``rank * _DAYS + day``.
-_DAYS = 10_000_000
-_JULIAN_DAY_ONE = 1721425.5  # SQLite's julianday('0001-01-01')
-
-
-def first_ranked(
-    bind: Engine | Connection, rank: ColumnElement[int], moment: ColumnElement[date]
-) -> tuple[ColumnElement[int], ColumnElement[date]]:
-    """Aggregates for a GROUP BY: the group's smallest ``rank``, and the earliest
-    ``moment`` (never NULL) among its rows with that rank.
-
-    Both take the smallest ``rank * _DAYS + day number of moment`` in one pass
-    (no window, no sort per group); turning day numbers into dates and back is
-    what the backends write differently (date arithmetic on PostgreSQL,
-    ``julianday``/``date`` on SQLite).
-    """
-    if is_postgres(bind):
-        day_one = literal(date(1, 1, 1), Date)
-        key = func.min(cast(rank, BigInteger) * _DAYS + (moment - day_one))
-        return func.min(rank), day_one + cast(key % _DAYS, Integer)
-    day = cast(func.julianday(moment) - _JULIAN_DAY_ONE, Integer)
-    key = func.min(rank * _DAYS + day)
-    return func.min(rank), type_coerce(func.date(key % _DAYS + _JULIAN_DAY_ONE), Date)
-
-
-def json_rows(
-    bind: Engine | Connection,
-    fields: Mapping[str, ColumnElement[Any]],
-    source: FromClause,
-    where: ColumnElement[bool],
-    order_by: Sequence[ColumnElement[Any]],
-) -> Select[int, str]:
-    """``(count, JSON array text)`` of one object per row of ``source`` matching
-    ``where``, in order, built by the database (``json_build_object`` /
-    ``json_object``)."""
-    pairs = [part for key, value in fields.items() for part in (key, value)]
-    if is_postgres(bind):
-        from sqlalchemy.dialects.postgresql import aggregate_order_by
-
-        item = func.json_build_object(*pairs)
-        return (
-            select(
-                func.count(),
-                func.coalesce(func.json_agg(aggregate_order_by(item, *order_by)).cast(Text), "[]"),
-            )
-            .select_from(source)
-            .where(where)
-        )
-    # SQLite < 3.44 has no ORDER BY inside an aggregate; it aggregates the rows
-    # of an ordered subquery in that order (a test checks).
-    item = func.json_object(*pairs)
-    ordered = (
-        select(item.label("item")).select_from(source).where(where).order_by(*order_by).subquery()
-    )
-    return select(func.count(), func.json_group_array(func.json(ordered.c.item)))
+def execute_text(
+    connection: Connection, statement: str, params: Mapping[str, Any], *, stream: bool = False
+) -> CursorResult[*tuple[Any, ...]]:
+    """Run SQL text with named parameters (``core.store.sql``, ``core.dialect.text``),
+    bound as this backend's driver takes them; ``stream``: rows fetched as read
+    (a server-side cursor on PostgreSQL). The same text is the same
+    ``TextClause``, so SQLAlchemy's statement cache serves it again."""
+    values = bind(connection.dialect.name, params)
+    options = {"stream_results": True} if stream else {}
+    return connection.execute(_text(statement), values, execution_options=options)
 
 
 def bulk_insert(

@@ -15,12 +15,13 @@ from datetime import date, datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
-from core.dialect.statements import bulk_insert
+from core.dialect.statements import bulk_insert, execute_text
 from core.ingest.staging import Change, Snapshot
 from core.names import fold
+from core.query import Query
 from core.results import ImportResult, Transition
 from core.statuses import (
     PROVISIONING_BY_RANK,
@@ -209,13 +210,12 @@ def _stream_statuses(connection: Connection, today: date) -> Iterator[tuple[str,
     """Each stored customer's id, name, provisioning rank and subscription rank at
     ``today``, streamed."""
     statement = (
-        select(C.id, C.name, func.min(S.provisioning_rank), func.min(sql.status_rank(today)))
-        .select_from(subscriptions)
-        .join(customers, C.pk == S.customer_pk)
-        .group_by(C.id, C.name)
+        "SELECT customers.id, customers.name, min(subscriptions.provisioning_rank),"
+        f" min({sql.status_rank()}) FROM subscriptions"
+        " JOIN customers ON customers.pk = subscriptions.customer_pk"
+        " GROUP BY customers.id, customers.name"
     )
-    # on the statement: Connection.execution_options would change the connection
-    for row in connection.execute(statement.execution_options(stream_results=True)):
+    for row in execute_text(connection, statement, sql.params(Query(), today), stream=True):
         yield row[0], row[1], row[2], row[3]
 
 

@@ -1,6 +1,9 @@
-"""A customer list's rows: where they come from, and each row as ``CustomerRow``.
+"""A customer list as SQL text: where its rows come from, the page, the count, the
+JSON; and each row read back as ``CustomerRow``.
 
-``core.store.store.Store.query`` and ``query_json`` read their rows through ``Listed``.
+``core.store.store.Store`` runs these through its engine, ``core.store.reader``
+through ``sqlite3``; both bind ``core.store.sql.params`` (and ``:limit``,
+``:offset`` for a page).
 """
 
 from __future__ import annotations
@@ -9,18 +12,25 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, FromClause
-
+from core.dialect import text as dialect_text
 from core.query import Query
 from core.results import CustomerRow
-from core.statuses import PROVISIONING_BY_RANK, SUBSCRIPTION_BY_RANK
+from core.statuses import (
+    PROVISIONING_BY_RANK,
+    SUBSCRIPTION_BY_RANK,
+    ProvisioningStatus,
+    SubscriptionStatus,
+)
 from core.store import sql
-from core.store.schema import customers
 from core.store.sql import NO_END_DATE
 
-C = customers.c
-
-LIST_ORDER = (C.subscription_rank, C.provisioning_rank, C.soonest_end_date, C.name_folded, C.id)
+LIST_ORDER = (
+    "customers.subscription_rank",
+    "customers.provisioning_rank",
+    "customers.soonest_end_date",
+    "customers.name_folded",
+    "customers.id",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,28 +48,77 @@ class Listed:
     day, in the list-order index: the fast path of the common questions.
     """
 
-    shown: tuple[ColumnElement[Any], ColumnElement[Any], ColumnElement[Any]]
-    source: FromClause
-    where: ColumnElement[bool]
-    order: tuple[ColumnElement[Any], ...]
+    shown: tuple[str, str, str]
+    source: str
+    where: str
+    order: tuple[str, ...]
 
     @classmethod
-    def of(cls, bind: Engine, query: Query, today: date) -> Listed:
+    def of(cls, dialect: str, query: Query, today: date) -> Listed:
         if not sql.by_subscription(query) or sql.customer_level_filter(query) is not None:
-            shown = (C.provisioning_rank, C.subscription_rank, C.soonest_end_date)
-            return cls(shown, customers, sql.customer_filter(query, today), LIST_ORDER)
-        matched = sql.matched_rows(bind, query, today)
-        m = matched.c
+            shown = (
+                "customers.provisioning_rank",
+                "customers.subscription_rank",
+                "customers.soonest_end_date",
+            )
+            where = sql.customer_filter(dialect, query, today)
+            return cls(shown, "customers", where, LIST_ORDER)
+        matched = sql.matched_rows(dialect, query, today)
         return cls(
-            (m.provisioning_rank, m.subscription_rank, m.soonest_end_date),
-            customers.join(matched, C.pk == m.customer_pk),
-            sql.name_filter(query),
-            (m.subscription_rank, m.provisioning_rank, m.soonest_end_date, C.name_folded, C.id),
+            ("matched.provisioning_rank", "matched.subscription_rank", "matched.soonest_end_date"),
+            f"customers JOIN ({matched}) AS matched ON customers.pk = matched.customer_pk",
+            sql.name_filter(dialect, query),
+            (
+                "matched.subscription_rank",
+                "matched.provisioning_rank",
+                "matched.soonest_end_date",
+                "customers.name_folded",
+                "customers.id",
+            ),
         )
+
+
+def list_page(dialect: str, query: Query, today: date, *, limited: bool) -> str:
+    """The rows ``customer_row`` reads, in list order: most important first, then
+    soonest end date, then name; ``:limit`` of them (all unless ``limited``)
+    after ``:offset``."""
+    listed = Listed.of(dialect, query, today)
+    provisioning, subscription, end = listed.shown
+    return (
+        f"SELECT customers.id, customers.name, {provisioning}, {subscription}, {end},"
+        f" customers.subscription_count FROM {listed.source} WHERE {listed.where}"
+        f" ORDER BY {', '.join(listed.order)} {dialect_text.limit_offset(dialect, limited=limited)}"
+    )
+
+
+def list_json(dialect: str, query: Query, today: date) -> str:
+    """``(count, JSON array text)``: every match, in list order, one object each
+    with ``id``, ``name``, ``provisioning_status`` and ``subscription_status``
+    (keys), ``soonest_end_date`` and ``days_left`` (null when none) and
+    ``subscriptions``, as ``CustomerRow`` holds them."""
+    listed = Listed.of(dialect, query, today)
+    provisioning, subscription, end = listed.shown
+    soonest = f"CASE WHEN {end} = :no_end THEN NULL ELSE {end} END"
+    fields = (
+        ("id", "customers.id"),
+        ("name", "customers.name"),
+        ("provisioning_status", _key(provisioning, ProvisioningStatus)),
+        ("subscription_status", _key(subscription, SubscriptionStatus)),
+        ("soonest_end_date", soonest),
+        ("days_left", dialect_text.days_until(dialect, soonest, "today")),
+        ("subscriptions", "customers.subscription_count"),
+    )
+    return dialect_text.json_rows(dialect, fields, listed.source, listed.where, listed.order)
+
+
+def _key(rank: str, statuses: type[ProvisioningStatus] | type[SubscriptionStatus]) -> str:
+    whens = " ".join(f"WHEN {status.rank} THEN '{status.value}'" for status in statuses)
+    return f"CASE {rank} {whens} END"
 
 
 def customer_row(row: Any, today: date) -> CustomerRow:
     id_, name, provisioning_rank, subscription_rank, soonest, subscription_count = row
+    soonest = sql.as_date(soonest)
     if soonest == NO_END_DATE:
         soonest = None
     return CustomerRow(

@@ -1,33 +1,26 @@
-"""The classification rules and the Query semantics, as SQL expressions.
+"""The classification rules and the Query semantics, as SQL text.
 
 These mirror ``core.classify.subscription_status`` and
 ``core.query.subscription_matches`` exactly; tests compare them on random data.
 Predicates are written as ranges on ``end_date`` (not as a computed rank) so
 that the indexes on end date, state and provisioning rank can be used.
+
+Plain text with named parameters (``:today``, ``:name_pattern``, …; ``params``
+gives their values for a question), so the store runs it through its engine and
+the light read path (``core.store.reader``) through ``sqlite3`` alone. The text
+depends only on the question's shape (and the backend: ``dialect`` is
+``"sqlite"`` or ``"postgresql"``), never on a value someone typed, so the
+engine's statement cache serves every question of one shape. Our own constants
+(ranks, kinds, states) are written into it; everything else is a parameter.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-
-from sqlalchemy import (
-    ColumnElement,
-    Connection,
-    Engine,
-    Select,
-    Subquery,
-    and_,
-    case,
-    false,
-    func,
-    literal,
-    or_,
-    select,
-    true,
-)
+from typing import Any
 
 from core.classify import HORIZON_30, HORIZON_60
-from core.dialect.statements import first_ranked
+from core.dialect import text as dialect_text
 from core.names import fold
 from core.query import Query
 from core.statuses import (
@@ -37,14 +30,6 @@ from core.statuses import (
     SubscriptionState,
     SubscriptionStatus,
 )
-from core.store.schema import customers, subscriptions
-
-S = subscriptions.c
-C = customers.c
-_PAID = SubscriptionKind.PAID.value
-_TRIAL = SubscriptionKind.TRIAL.value
-_ACTIVE = SubscriptionState.ACTIVE.value
-_SUSPENDED = SubscriptionState.SUSPENDED.value
 
 #: Rows or ids per statement in bulk reads and writes: far below SQLite's limit
 #: of bound parameters, large enough that round trips do not dominate.
@@ -53,77 +38,117 @@ BATCH = 5000
 #: in both engines and the list-order index serves the ORDER BY.
 NO_END_DATE = date(9999, 12, 31)
 
+_END = "subscriptions.end_date"
+_LIVE = f"subscriptions.state = '{SubscriptionState.ACTIVE.value}'"
+_PAID = f"subscriptions.kind = '{SubscriptionKind.PAID.value}'"
+_TRIAL = f"subscriptions.kind = '{SubscriptionKind.TRIAL.value}'"
+_SUSPENDED = f"subscriptions.state = '{SubscriptionState.SUSPENDED.value}'"
+TRUE = "1 = 1"
+FALSE = "1 = 0"
 
-def status_predicate(status: SubscriptionStatus, today: date) -> ColumnElement[bool]:
-    """Rows of ``subscriptions`` whose status at ``today`` is ``status``."""
-    d30 = today + timedelta(days=HORIZON_30)
-    d60 = today + timedelta(days=HORIZON_60)
-    live = S.state == _ACTIVE
-    paid = S.kind == _PAID
-    trial = S.kind == _TRIAL
+
+def params(query: Query, today: date) -> dict[str, Any]:
+    """The values of every parameter the text for ``query`` on ``today`` names
+    (SQLite's dates as text: ``core.dialect.text.bind``)."""
+    values: dict[str, Any] = {
+        "today": today,
+        "d30": today + timedelta(days=HORIZON_30),
+        "d60": today + timedelta(days=HORIZON_60),
+        "no_end": NO_END_DATE,
+        "horizon": query.horizon(today),
+    }
+    if query.name is not None:
+        values["name_pattern"] = like_pattern(fold(query.name))
+        values["name_id"] = query.name
+    return values
+
+
+#: The day and import the classified columns hold, and the latest import's id.
+CLASSIFIED = (
+    "SELECT classification.today, classification.import_id,"
+    " (SELECT max(imports.id) FROM imports) FROM classification"
+)
+
+
+def classified_for(row: Any, today: date) -> bool:
+    """Whether ``CLASSIFIED``'s row says the store is classified for ``today``."""
+    return row is not None and as_date(row[0]) == today and row[1] == row[2]
+
+
+def as_date(value: Any) -> date | None:
+    """A date column's value as read back: a date (PostgreSQL) or its ISO text
+    (SQLite, through text statements)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _all(conditions: list[str]) -> str:
+    return " AND ".join(f"({condition})" for condition in conditions) if conditions else TRUE
+
+
+def _in(column: str, ranks: list[int]) -> str:
+    return f"{column} IN ({', '.join(str(rank) for rank in ranks)})"
+
+
+def status_predicate(status: SubscriptionStatus) -> str:
+    """Rows of ``subscriptions`` whose status at ``:today`` is ``status``."""
     match status:
         case SubscriptionStatus.SUSPENDED:
-            return or_(S.state == _SUSPENDED, and_(paid, S.end_date < today))
+            return f"{_SUSPENDED} OR ({_PAID} AND {_END} < :today)"
         case SubscriptionStatus.TRIAL_EXPIRED:
-            return and_(live, trial, S.end_date < today)
+            return f"{_LIVE} AND {_TRIAL} AND {_END} < :today"
         case SubscriptionStatus.EXPIRING_30:
-            return and_(live, paid, S.end_date >= today, S.end_date <= d30)
+            return f"{_LIVE} AND {_PAID} AND {_END} >= :today AND {_END} <= :d30"
         case SubscriptionStatus.TRIAL_EXPIRING_30:
-            return and_(live, trial, S.end_date >= today, S.end_date <= d30)
+            return f"{_LIVE} AND {_TRIAL} AND {_END} >= :today AND {_END} <= :d30"
         case SubscriptionStatus.EXPIRING_60:
-            return and_(live, paid, S.end_date > d30, S.end_date <= d60)
+            return f"{_LIVE} AND {_PAID} AND {_END} > :d30 AND {_END} <= :d60"
         case SubscriptionStatus.TRIAL_EXPIRING_60:
-            return and_(live, trial, S.end_date > d30, S.end_date <= d60)
+            return f"{_LIVE} AND {_TRIAL} AND {_END} > :d30 AND {_END} <= :d60"
         case SubscriptionStatus.TRIAL_ACTIVE:
-            return and_(live, trial, or_(S.end_date.is_(None), S.end_date > d60))
+            return f"{_LIVE} AND {_TRIAL} AND ({_END} IS NULL OR {_END} > :d60)"
         case SubscriptionStatus.ACTIVE:
-            return and_(live, paid, or_(S.end_date.is_(None), S.end_date > d60))
+            return f"{_LIVE} AND {_PAID} AND ({_END} IS NULL OR {_END} > :d60)"
 
 
-def status_rank(today: date) -> ColumnElement[int]:
-    """The rank (0 = most important) of each subscription's status at ``today``."""
-    return case(
-        *((status_predicate(status, today), literal(status.rank)) for status in SubscriptionStatus),
-        else_=literal(SubscriptionStatus.ACTIVE.rank),
+def status_rank() -> str:
+    """The rank (0 = most important) of each subscription's status at ``:today``."""
+    whens = " ".join(
+        f"WHEN {status_predicate(status)} THEN {status.rank}" for status in SubscriptionStatus
     )
+    return f"CASE {whens} ELSE {SubscriptionStatus.ACTIVE.rank} END"
 
 
-def soonest_end(today: date) -> ColumnElement[date]:
+def soonest_end() -> str:
     """A subscription's end date when it is still to come and not suspended."""
-    return case((and_(S.state == _ACTIVE, S.end_date >= today), S.end_date))
+    return f"CASE WHEN {_LIVE} AND {_END} >= :today THEN {_END} END"
 
 
-def _ranks(statuses: frozenset[SubscriptionStatus]) -> list[int]:
+def _ranks(statuses: frozenset[Any]) -> list[int]:
     return sorted(status.rank for status in statuses)
 
 
-def subscription_filter(query: Query, today: date) -> ColumnElement[bool]:
+def subscription_filter(query: Query, today: date) -> str:
     """The subscriptions that match ``query`` (every condition on the same row).
 
     Reads ``status_rank``, so the store must be classified for ``today``.
     """
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[str] = []
     if query.provisioning:
-        ranks = sorted(status.rank for status in query.provisioning)
-        conditions.append(S.provisioning_rank.in_(ranks))
+        conditions.append(_in("subscriptions.provisioning_rank", _ranks(query.provisioning)))
     if query.subscription:
-        conditions.append(S.status_rank.in_(_ranks(query.subscription)))
+        conditions.append(_in("subscriptions.status_rank", _ranks(query.subscription)))
     if query.kind is not None:
-        conditions.append(S.kind == query.kind.value)
+        conditions.append(f"subscriptions.kind = '{query.kind.value}'")
     if query.needing_attention:
-        attention_ranks = sorted(status.rank for status in ATTENTION_PROVISIONING)
-        conditions.append(
-            or_(
-                S.provisioning_rank.in_(attention_ranks),
-                S.status_rank.in_(_ranks(ATTENTION_SUBSCRIPTION)),
-            )
-        )
+        provisioning = _in("subscriptions.provisioning_rank", _ranks(ATTENTION_PROVISIONING))
+        subscription = _in("subscriptions.status_rank", _ranks(ATTENTION_SUBSCRIPTION))
+        conditions.append(f"{provisioning} OR {subscription}")
     horizon = query.horizon(today)
     if horizon is not None:
         if horizon < today:
-            return false()
-        conditions.append(and_(S.state == _ACTIVE, S.end_date >= today, S.end_date <= horizon))
-    return and_(true(), *conditions)
+            return FALSE
+        conditions.append(f"{_LIVE} AND {_END} >= :today AND {_END} <= :horizon")
+    return _all(conditions)
 
 
 def like_pattern(text: str) -> str:
@@ -137,7 +162,7 @@ def _prefix_bound(ranks: list[int]) -> int | None:
     return ranks[-1] if ranks and ranks == list(range(len(ranks))) else None
 
 
-def customer_level_filter(query: Query) -> ColumnElement[bool] | None:
+def customer_level_filter(query: Query) -> str | None:
     """The same filter on the customer's most important statuses, where exact.
 
     "A subscription whose status is among the k most important" holds exactly
@@ -148,44 +173,40 @@ def customer_level_filter(query: Query) -> ColumnElement[bool] | None:
     """
     if query.kind is not None or query.horizon(date.min) is not None:
         return None
-    provisioning = _prefix_bound(sorted(s.rank for s in query.provisioning))
+    provisioning = _prefix_bound(_ranks(query.provisioning))
     subscription = _prefix_bound(_ranks(query.subscription))
     if query.provisioning and query.subscription:
         return None  # both on one subscription: not a customer-level fact
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[str] = []
     if query.provisioning:
         if provisioning is None:
             return None
-        conditions.append(C.provisioning_rank <= provisioning)
+        conditions.append(f"customers.provisioning_rank <= {provisioning}")
     if query.subscription:
         if subscription is None:
             return None
-        conditions.append(C.subscription_rank <= subscription)
+        conditions.append(f"customers.subscription_rank <= {subscription}")
     if query.needing_attention:
-        attention_provisioning = _prefix_bound(sorted(s.rank for s in ATTENTION_PROVISIONING))
+        attention_provisioning = _prefix_bound(_ranks(ATTENTION_PROVISIONING))
         attention_subscription = _prefix_bound(_ranks(ATTENTION_SUBSCRIPTION))
         if attention_provisioning is None or attention_subscription is None:
             return None
         if conditions:
             return None  # attention AND a status must hold on one subscription
         conditions.append(
-            or_(
-                C.provisioning_rank <= attention_provisioning,
-                C.subscription_rank <= attention_subscription,
-            )
+            f"customers.provisioning_rank <= {attention_provisioning}"
+            f" OR customers.subscription_rank <= {attention_subscription}"
         )
-    return and_(true(), *conditions) if conditions else None
+    return _all(conditions) if conditions else None
 
 
-def name_filter(query: Query) -> ColumnElement[bool]:
+def name_filter(dialect: str, query: Query) -> str:
     """The customers whose name holds ``query.name`` (both as Webex delivers them,
     ``core.names.fold``), or whose id it is."""
     if query.name is None:
-        return true()
-    return or_(
-        C.name_folded.like(like_pattern(fold(query.name)), escape="\\"),
-        C.id == query.name,
-    )
+        return TRUE
+    like = dialect_text.like(dialect, "customers.name_folded", "name_pattern")
+    return f"{like} OR customers.id = :name_id"
 
 
 def by_subscription(query: Query) -> bool:
@@ -193,47 +214,50 @@ def by_subscription(query: Query) -> bool:
     return query.model_copy(update={"name": None}) != Query()
 
 
-def matched_rows(bind: Engine | Connection, query: Query, today: date) -> Subquery:
-    """Per matching customer, what its list row shows: the most important
-    provisioning and subscription ranks among the subscriptions that match
-    ``query``, and the soonest end of those with the status shown (NO_END_DATE
-    for suspended or evergreen). ``core.query.matched_row`` is the reference.
+def matched_rows(dialect: str, query: Query, today: date) -> str:
+    """Per matching customer (``customer_pk``), what its list row shows: the most
+    important provisioning and subscription ranks among the subscriptions that
+    match ``query``, and the soonest end of those with the status shown
+    (``:no_end`` for suspended or evergreen). ``core.query.matched_row`` is the
+    reference.
 
     One GROUP BY over the matching subscriptions (``first_ranked`` picks the
     shown status's date without a window per customer), so a question that
     matches few costs little. Reads ``status_rank``.
     """
     suspended = SubscriptionStatus.SUSPENDED.rank
-    end = case(
-        (S.status_rank == suspended, NO_END_DATE), else_=func.coalesce(S.end_date, NO_END_DATE)
+    end = (
+        f"CASE WHEN subscriptions.status_rank = {suspended} THEN :no_end"
+        f" ELSE coalesce({_END}, :no_end) END"
     )
-    subscription_rank, soonest = first_ranked(bind, S.status_rank, end)
+    subscription_rank, soonest = dialect_text.first_ranked(
+        dialect, "subscriptions.status_rank", end
+    )
     return (
-        select(
-            S.customer_pk,
-            func.min(S.provisioning_rank).label("provisioning_rank"),
-            subscription_rank.label("subscription_rank"),
-            soonest.label("soonest_end_date"),
-        )
-        .where(subscription_filter(query, today))
-        .group_by(S.customer_pk)
-        .subquery()
+        "SELECT subscriptions.customer_pk AS customer_pk,"
+        " min(subscriptions.provisioning_rank) AS provisioning_rank,"
+        f" {subscription_rank} AS subscription_rank, {soonest} AS soonest_end_date"
+        f" FROM subscriptions WHERE {subscription_filter(query, today)}"
+        " GROUP BY subscriptions.customer_pk"
     )
 
 
-def customer_filter(query: Query, today: date) -> ColumnElement[bool]:
+def customer_filter(dialect: str, query: Query, today: date) -> str:
     """The customers that match ``query``: by name or id, and by at least one
     subscription (or, where exact, by their own most important statuses)."""
-    conditions: list[ColumnElement[bool]] = [name_filter(query)]
+    conditions = [name_filter(dialect, query)]
     if by_subscription(query):
         by_customer = customer_level_filter(query)
         if by_customer is not None:
             conditions.append(by_customer)
         else:
-            matching = select(S.customer_pk).where(subscription_filter(query, today))
-            conditions.append(C.pk.in_(matching))
-    return and_(true(), *conditions)
+            matching = (
+                "SELECT subscriptions.customer_pk FROM subscriptions"
+                f" WHERE {subscription_filter(query, today)}"
+            )
+            conditions.append(f"customers.pk IN ({matching})")
+    return _all(conditions)
 
 
-def count_matching(query: Query, today: date) -> Select[int]:
-    return select(func.count()).select_from(customers).where(customer_filter(query, today))
+def count_matching(dialect: str, query: Query, today: date) -> str:
+    return f"SELECT count(*) FROM customers WHERE {customer_filter(dialect, query, today)}"

@@ -9,39 +9,32 @@ of the day), ``importing`` (snapshots), ``loading`` (whole customers).
 
 from __future__ import annotations
 
-import operator
 import threading
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
-from functools import reduce
 from typing import Any
 
-from sqlalchemy import Engine, case, select
+from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
 from core.clock import aware
 from core.dialect.engines import open_engine
 from core.dialect.schema import ensure_schema
-from core.dialect.statements import analyze, attached, days_until, json_rows
+from core.dialect.statements import analyze, attached, execute_text
+from core.dialect.text import like
 from core.ingest.staging import Snapshot
 from core.models import Customer
 from core.names import closest, probes
 from core.query import Query
 from core.results import CustomerPage, ImportResult, Summary, Transition
-from core.statuses import (
-    ProvisioningStatus,
-    SubscriptionStatus,
-)
 from core.store import sql
 from core.store.classification import classify, is_classified, read_summary
 from core.store.importing import STAGED, replace_snapshot
-from core.store.listing import Listed, customer_row
+from core.store.listing import customer_row, list_json, list_page
 from core.store.loading import load_customers, stream_customers
 from core.store.refold import refold_names
 from core.store.schema import customers, imports, metadata, subscriptions, transitions
-from core.store.sql import NO_END_DATE
 
-C = customers.c
 #: Names a "did you mean" compares at most (the likeliest, by pieces shared).
 CLOSEST_CANDIDATES = 200
 
@@ -51,6 +44,7 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.dialect = engine.dialect.name
         self._classify_lock = threading.Lock()
 
     @classmethod
@@ -74,57 +68,27 @@ class Store:
         """The customers matching ``query``, in list order: most important first,
         then soonest end date, then name."""
         self.classify(today)
-        listed = Listed.of(self.engine, query, today)
-        statement = (
-            select(C.id, C.name, *listed.shown, C.subscription_count)
-            .select_from(listed.source)
-            .where(listed.where)
-            .order_by(*listed.order)
-            .offset(offset)
-        )
-        if limit is not None:
-            statement = statement.limit(limit)
+        statement = list_page(self.dialect, query, today, limited=limit is not None)
+        values = {**sql.params(query, today), "offset": offset, "limit": limit}
         with self.engine.connect() as connection:
-            rows = tuple([customer_row(row, today) for row in connection.execute(statement).all()])
+            found = execute_text(connection, statement, values).all()
+            rows = tuple([customer_row(row, today) for row in found])
             everything = offset == 0 and limit is None
             total = len(rows) if everything else self._count(connection, query, today)
         return CustomerPage(total=total, offset=offset, rows=rows)
 
     def query_json(self, query: Query, today: date) -> tuple[int, str]:
-        """Every match as a JSON array text, built by the database, in list order.
+        """Every match as a JSON array text, built by the database, in list order
+        (``listing.list_json`` says what each object holds).
 
         The machine-readable answer (``statusbot ask --json``) lists every
         match; at tens of thousands of customers, building that text row by
-        row in Python costs more than finding them. Each object holds ``id``,
-        ``name``, ``provisioning_status`` and ``subscription_status`` (keys),
-        ``soonest_end_date`` and ``days_left`` (null when none) and
-        ``subscriptions``, as ``CustomerRow`` does.
+        row in Python costs more than finding them.
         """
         self.classify(today)
-        listed = Listed.of(self.engine, query, today)
-        where, order = listed.where, listed.order
-        provisioning_rank, subscription_rank, shown_end = listed.shown
-        soonest = case((shown_end == NO_END_DATE, None), else_=shown_end)
-        provisioning_key = case(
-            {status.rank: status.value for status in ProvisioningStatus},
-            value=provisioning_rank,
-        )
-        subscription_key = case(
-            {status.rank: status.value for status in SubscriptionStatus},
-            value=subscription_rank,
-        )
-        fields = {
-            "id": C.id,
-            "name": C.name,
-            "provisioning_status": provisioning_key,
-            "subscription_status": subscription_key,
-            "soonest_end_date": soonest,
-            "days_left": days_until(self.engine, soonest, today),
-            "subscriptions": C.subscription_count,
-        }
-        statement = json_rows(self.engine, fields, listed.source, where, order)
+        statement = list_json(self.dialect, query, today)
         with self.engine.connect() as connection:
-            total, text_ = connection.execute(statement).one()
+            total, text_ = execute_text(connection, statement, sql.params(query, today)).one()
         return int(total), str(text_)
 
     def count(self, query: Query, today: date) -> int:
@@ -142,19 +106,18 @@ class Store:
         pieces = probes(name)
         if not pieces:
             return []
-        hits = [
-            case((C.name_folded.like(sql.like_pattern(piece), escape="\\"), 1), else_=0)
-            for piece in pieces
-        ]
-        shared = reduce(operator.add, hits)
-        statement = (
-            select(C.name)
-            .where(shared > 0)
-            .order_by(shared.desc(), C.name_folded)
-            .limit(CLOSEST_CANDIDATES)
+        shared = " + ".join(
+            f"CASE WHEN {like(self.dialect, 'customers.name_folded', f'piece{index}')}"
+            " THEN 1 ELSE 0 END"
+            for index in range(len(pieces))
         )
+        statement = (
+            f"SELECT customers.name FROM customers WHERE {shared} > 0"
+            f" ORDER BY {shared} DESC, customers.name_folded LIMIT {CLOSEST_CANDIDATES}"
+        )
+        values = {f"piece{index}": sql.like_pattern(piece) for index, piece in enumerate(pieces)}
         with self.engine.connect() as connection:
-            candidates = list(connection.execute(statement).scalars())
+            candidates = list(execute_text(connection, statement, values).scalars())
         return closest(name, candidates, limit)
 
     def customer(self, customer_id: str) -> Customer | None:
@@ -232,7 +195,8 @@ class Store:
         return dict(row) if row else None
 
     def _count(self, connection: Connection, query: Query, today: date) -> int:
-        return int(connection.execute(sql.count_matching(query, today)).scalar_one())
+        statement = sql.count_matching(self.dialect, query, today)
+        return int(execute_text(connection, statement, sql.params(query, today)).scalar_one())
 
     def import_snapshot(
         self,

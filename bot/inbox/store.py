@@ -27,8 +27,9 @@ from sqlalchemy import Connection, Engine, and_, delete, func, or_, select, upda
 from bot.inbox.claims import Claim, InboxEvent
 from bot.inbox.schema import FINAL_STATES, inbox, metadata, spaces
 from core.clock import Clock, aware
-from core.dialect.engines import is_postgres, open_engine, sqlite_file
+from core.dialect.engines import is_postgres, open_engine
 from core.dialect.schema import ensure_schema
+from core.dialect.sqlite_files import sqlite_file
 from core.dialect.statements import skip_locked, upsert
 from core.dialect.write_gate import WriteGate
 

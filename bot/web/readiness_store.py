@@ -23,7 +23,8 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.inbox.store import inbox
 from bot.inbox.store import metadata as inbox_metadata
-from core.dialect.engines import is_busy, open_probe_engine, sqlite_file, statement_timeout
+from core.dialect.engines import is_busy, open_probe_engine, statement_timeout
+from core.dialect.sqlite_files import sqlite_file
 from core.store.schema import metadata as store_metadata
 
 #: Seconds a probe waits for a connection or a statement.

@@ -10,7 +10,8 @@
   statement instead; SQLAlchemy recognises the disconnect and invalidates the
   whole pool, so that one statement fails (the webhook answers 503, a worker
   or job tries again later) and the next gets a fresh connection.
-* SQLite: WAL (readers never block the writer), a busy timeout, foreign keys.
+* SQLite: WAL (readers never block the writer), a busy timeout, foreign keys
+  (``sqlite_files.prepare``, shared with the light read path's connections).
   A claiming engine (the inbox's) turns pysqlite's own transaction handling
   off and begins every transaction with ``BEGIN IMMEDIATE`` (the write lock at
   once), the way SQLAlchemy documents for SERIALIZABLE use of SQLite.
@@ -21,8 +22,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -30,8 +29,8 @@ from sqlalchemy.engine import Connection, ExceptionContext, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
-#: Seconds a SQLite connection waits for another writer's lock.
-BUSY_SECONDS = 30
+from core.dialect.sqlite_files import BUSY_SECONDS, prepare, sqlite_file
+
 APPLICATION_NAME = "statusbot"
 
 
@@ -76,7 +75,7 @@ def open_engine(url: str, *, claiming: bool = False) -> Engine:
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         if claiming:
             dbapi_connection.isolation_level = None
-        _prepare_sqlite(dbapi_connection)
+        prepare(dbapi_connection)
 
     if claiming:
 
@@ -126,37 +125,6 @@ def _named(url: str) -> dict[str, Any]:
     if "application_name" in make_url(url).query:
         return {}
     return {"application_name": APPLICATION_NAME}
-
-
-def _prepare_sqlite(dbapi_connection: Any) -> None:
-    """Switching a new database to WAL answers "database is locked" at once,
-    without waiting, when another process is doing the same: that is retried
-    briefly."""
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
-        for attempt in range(1, 51):
-            try:
-                cursor.execute("PRAGMA journal_mode=WAL")
-                break
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error) or attempt == 50:
-                    raise
-                time.sleep(min(0.01 * attempt, 0.2))
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-    finally:
-        cursor.close()
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The SQLite database file; None for PostgreSQL or an in-memory database."""
-    if not is_sqlite_url(url):
-        return None
-    database = make_url(url).database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database).resolve()
 
 
 def open_probe_engine(url: str, timeout: int) -> Engine | None:

@@ -11,21 +11,31 @@ without a default) needs a real migration and is refused with a clear error.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Engine, MetaData, Table, inspect, literal
+import hashlib
+from typing import Any
+
+from sqlalchemy import Column, Engine, MetaData, Table, inspect, literal, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import CreateColumn
 
 from core.dialect import SchemaError
 from core.dialect.engines import is_postgres
+from core.dialect.statements import upsert
 
 #: Key of the PostgreSQL advisory lock held while tables are made.
 SCHEMA_LOCK = 0x5374_6174  # "Stat"
 
 
-def ensure_schema(engine: Engine, tables: MetaData) -> None:
+def ensure_schema(
+    engine: Engine, tables: MetaData, *, fingerprint_in: Column[Any] | None = None
+) -> None:
     """Create what is missing (tables, columns, indexes), safely when several
     processes start at once.
+
+    ``fingerprint_in``: a column of a one-row state table (``id`` 1) that then
+    holds ``fingerprint(tables)``, so a reader that cannot make tables (the light
+    read path, ``core.store.reader``) sees with one SELECT that they are current.
 
     ``create_all`` looks, then creates: two processes starting together (the
     workers of ``statusbot run``) can both decide to create the same table or
@@ -42,12 +52,39 @@ def ensure_schema(engine: Engine, tables: MetaData) -> None:
                     connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
                 tables.create_all(connection)
                 _add_missing(connection, tables)
+                if fingerprint_in is not None:
+                    _mark(connection, fingerprint_in, fingerprint(tables))
             return
         except DBAPIError as error:
             text = str(error.orig)
             raced = "already exists" in text or "duplicate column" in text
             if attempt == attempts - 1 or not raced:
                 raise
+
+
+def fingerprint(tables: MetaData) -> str:
+    """A short digest of ``tables`` as declared: the names and types of their
+    columns and the names and columns of their indexes (what ``ensure_schema``
+    makes)."""
+    lines = []
+    for table in sorted(tables.tables.values(), key=lambda table: table.name):
+        lines.append(table.name)
+        lines.extend(f" {column.name} {column.type} {column.nullable}" for column in table.columns)
+        lines.extend(
+            f" {index.name} {[column.name for column in index.columns]}"
+            for index in sorted(table.indexes, key=lambda index: str(index.name))
+        )
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
+
+
+def _mark(connection: Connection, column: Column[Any], value: str) -> None:
+    state = column.table
+    if connection.execute(select(column).where(state.c.id == 1)).scalar() == value:
+        return
+    statement = upsert(connection, state).values({"id": 1, column.name: value})
+    connection.execute(
+        statement.on_conflict_do_update(index_elements=[state.c.id], set_={column.name: value})
+    )
 
 
 def _add_missing(connection: Connection, tables: MetaData) -> None:

@@ -138,4 +138,7 @@ store_state = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),  # always 1
     # the core.names.FOLD_VERSION that customers.name_folded holds
     Column("name_fold", Integer, nullable=True),
+    # core.dialect.schema.fingerprint of these tables, when they were last made
+    # current (the light read path, core.store.reader, compares it with its own)
+    Column("schema_fingerprint", String(64), nullable=True),
 )

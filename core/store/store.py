@@ -3,8 +3,10 @@
 SQLite (a file, the default) on one machine, PostgreSQL with the same code when
 the bot grows past one. Lists, counts and summaries are computed by the
 database with indexes; Python only ever sees what it shows. The pieces:
-``schema`` (tables), ``sql`` (the rules as SQL), ``classification`` (statuses
-of the day), ``importing`` (snapshots), ``loading`` (whole customers).
+``schema`` (tables), ``sql`` and ``listing`` (the rules and a list as SQL
+text), ``classification`` (statuses of the day), ``importing`` (snapshots),
+``loading`` (whole customers); ``reader`` answers from a SQLite file without
+SQLAlchemy, and hands over to this store whenever something must be written.
 """
 
 from __future__ import annotations
@@ -33,7 +35,14 @@ from core.store.importing import STAGED, replace_snapshot
 from core.store.listing import customer_row, list_json, list_page
 from core.store.loading import load_customers, stream_customers
 from core.store.refold import refold_names
-from core.store.schema import customers, imports, metadata, subscriptions, transitions
+from core.store.schema import (
+    customers,
+    imports,
+    metadata,
+    store_state,
+    subscriptions,
+    transitions,
+)
 
 #: Names a "did you mean" compares at most (the likeliest, by pieces shared).
 CLOSEST_CANDIDATES = 200
@@ -54,7 +63,7 @@ class Store:
         return store
 
     def create_schema(self) -> None:
-        ensure_schema(self.engine, metadata)
+        ensure_schema(self.engine, metadata, fingerprint_in=store_state.c.schema_fingerprint)
         refold_names(self.engine)
 
     def close(self) -> None:

@@ -5,14 +5,16 @@
         [--customers 100000] [--skip-ack] [--skip-roundtrip] [--compare-with DIR]
 
 Part 1, acknowledgement: ``benchmarks/bare_app.py`` (HMAC + JSON, 200) and
-``statusbot run`` under the same gunicorn settings (gthread, 2 processes x 4
+``statusbot run`` under the same gunicorn settings (gthread, 2 processes x 16
 threads), started alternately, ``--rounds`` times each; medians. Per server:
 the saturation rate (closed loop, 32 connections), the ack p50/p99 at fixed
 open-loop rates (50, 200, 1,000/s), and the server's CPU per acknowledged
 webhook (its whole process tree, from /proc, including the bot's workers
-until the backlog has drained). ``statusbot run`` answers events whose
-messages do not exist in the emulator: each costs the receive path, a claim,
-one GET that Webex answers 404, and a finish.
+until the backlog has drained); for the bot also how long that backlog took
+to drain once the saturation run ended (its workers let requests go first,
+``bot.inbox.pacing``, so a burst is answered mostly after it). ``statusbot
+run`` answers events whose messages do not exist in the emulator: each costs
+the receive path, a claim, one GET that Webex answers 404, and a finish.
 
 Part 2, the round trip (``benchmarks/roundtrip.py``): people ask in 1:1
 spaces through the emulator, with ``--customers`` imported, at 5, 20 and 50
@@ -63,18 +65,26 @@ def loadgen(url: str, *extra: str) -> dict[str, object]:
 def measure(server: servers.Server, seconds: float) -> Result:
     """Saturation (and the CPU it cost), then each fixed rate."""
 
-    def after() -> None:  # the bot: until its workers have finished what was stored
-        if server.database_url:
-            drain(server.database_url, 60.0)
+    def after(seconds: float = 120.0) -> float | None:
+        """The bot: wait until its workers have finished what was stored; how long that
+        took (None: not within ``seconds``, or no backlog to wait for)."""
+        if not server.database_url:
+            return None
+        started = time.monotonic()
+        left = drain(server.database_url, seconds)
+        return None if left else time.monotonic() - started
 
     cpu = server.cpu_seconds()
     saturated = loadgen(server.url, "--closed", "--connections", "32", "--seconds", str(seconds))
-    after()
+    drained = after(600.0)
     ok = float(saturated["ok"])  # type: ignore[arg-type]
     result: Result = {
         "rate": float(saturated["rate"]),  # type: ignore[arg-type]
         "cpu_ms": 1000 * (server.cpu_seconds() - cpu) / ok if ok else None,
         "client_cpu_ms": saturated["client_cpu_ms_per_request"],  # type: ignore[dict-item]
+        # answering what the burst stored, once it ended (pacing: bot.inbox.pacing)
+        "drain_s": drained,
+        "drain_rate": ok / drained if drained else None,
     }
     for rate in RATES:
         fixed = loadgen(
@@ -133,6 +143,8 @@ def ack_table(args: argparse.Namespace, scratch: Path) -> None:
 
     row("webhooks/s at saturation", "rate", _n)
     row("server CPU per webhook", "cpu_ms", _ms)
+    row("backlog drained after saturation, s", "drain_s", _s)
+    row("events answered per s while draining", "drain_rate", _n)
     for rate in RATES:
         for which in ("p50", "p99"):
             row(f"ack {which} at {rate}/s", f"{which}@{rate}", _ms)
@@ -159,6 +171,10 @@ def _n(value: float | None) -> str:
 
 def _ms(value: float | None) -> str:
     return "–" if value is None else f"{value:,.2f} ms" if value < 10 else f"{value:,.0f} ms"
+
+
+def _s(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.1f}"
 
 
 def _ratio(value: float | None, floor: float | None) -> str:

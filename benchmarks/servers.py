@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-webhook-secret-0123456789"
 BOT_TOKEN = "BENCH_BOT_TOKEN"
 BOT_EMAIL = "statusbot@webex.bot"
-WORKERS, THREADS = 2, 4  # statusbot run's defaults (bot.cli.run), used for both
+WORKERS, THREADS = 2, 16  # statusbot run's defaults (bot.cli.run), used for both
 _TICK = os.sysconf("SC_CLK_TCK")
 
 

@@ -19,6 +19,7 @@ from bot.answering.responder import Responder
 from bot.answering.worker import WorkerPool
 from bot.inbox.intake import Intake
 from bot.inbox.leases import LeaseKeeper
+from bot.inbox.pacing import Receiving
 from bot.inbox.retry_plan import RetryPlan
 from bot.inbox.store import Inbox
 from bot.retraction import DataPosts, Retractor
@@ -50,6 +51,7 @@ class Bot:
     responder: Responder
     workers: WorkerPool
     intake: Intake  # the receiver stores through it (group commit, hand-off to workers)
+    receiving: Receiving  # webhook requests in flight: the workers let them go first
     secret: bytes
 
     def start(self) -> None:
@@ -124,12 +126,14 @@ def build_service(
         metrics,
         settle_seconds=2 * webex_timeout,
     )
+    receiving = Receiving()
     workers = WorkerPool(
         inbox,
         processor,
         threads=threads or settings.worker_threads,
         poll_seconds=poll_seconds,
         retention=timedelta(days=settings.inbox_retention_days),
+        pace=receiving.wait_turn,
     )
     return Bot(
         settings=settings,
@@ -143,5 +147,6 @@ def build_service(
         responder=responder,
         workers=workers,
         intake=Intake(inbox, workers),
+        receiving=receiving,
         secret=settings.webhook_secret.get_secret_value().encode("utf-8"),
     )

@@ -22,6 +22,7 @@ import queue
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from enum import Enum
@@ -54,7 +55,11 @@ class WorkerPool:
         name: str | None = None,
         retention: timedelta = timedelta(days=7),
         prune_every: float = 3600.0,
+        pace: Callable[[], None] | None = None,
     ) -> None:
+        """``pace``: called before claiming from the inbox and before starting an event;
+        it returns when the worker may go on (``bot.inbox.pacing``: webhook requests
+        first)."""
         self.inbox = inbox
         self.processor = processor
         self.threads = threads
@@ -62,6 +67,7 @@ class WorkerPool:
         self.name = name or f"worker-{uuid.uuid4().hex[:8]}"
         self.retention = retention
         self.prune_every = prune_every
+        self.pace = pace or (lambda: None)
         self._executor: ThreadPoolExecutor | None = None
         self._pruned_at = 0.0
         self._prune_lock = threading.Lock()
@@ -182,6 +188,7 @@ class WorkerPool:
     def _claim(self, worker: str) -> Claim | None:
         """One event from the inbox for this worker; when more are waiting, up to one per
         thread of this pool in the same transaction, the others handed to its peers."""
+        self.pace()
         with self._look_lock:
             wakes = self._wakes
             self._looked_at = time.monotonic()
@@ -221,6 +228,7 @@ class WorkerPool:
         if self._stop.is_set():  # stopping: given back by stop()
             self._handed.put(claim)
             return False
+        self.pace()
         try:
             self.processor.process(claim)
         except Exception as error:  # not even recorded: the lease runs out, it returns

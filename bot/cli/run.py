@@ -51,11 +51,14 @@ from handlers.manifest import load_manifest
 
 log = logging.getLogger("statusbot.run")
 
-#: Processes (STATUSBOT_WEB_WORKERS, default 2) of four threads each: webhook
-#: requests take milliseconds and the inbox workers spend their time waiting on
-#: Webex, so threads carry the load and a second process keeps serving while
-#: one restarts.
-DEFAULT_THREADS = 4
+#: Processes (STATUSBOT_WEB_WORKERS, default 2) of sixteen request threads each:
+#: webhook requests take milliseconds and the inbox workers spend their time
+#: waiting on Webex, so threads carry the load and a second process keeps serving
+#: while one restarts. Sixteen rather than four because the requests in flight
+#: together share one commit (``bot.inbox.group``): at saturation on SQLite, 4
+#: threads stored 1.4-1.7 events per commit and cost 0.79-0.87 ms of CPU per webhook,
+#: 16 threads 3.9 events and 0.61-0.67 ms (issue 12, measured with the workers off).
+DEFAULT_THREADS = 16
 
 #: Seconds a thread holds the GIL before another that waits gets it (Python: 0.005).
 SWITCH_INTERVAL = 0.001

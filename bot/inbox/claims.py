@@ -12,16 +12,23 @@ every post, so a worker that lost its claim never posts.
 
 Every fenced write also renews the lease; ``bot.inbox.leases.LeaseKeeper`` renews it
 in between while the work goes on.
+
+The fenced writes of a process's workers are group-committed (:class:`FencedWrites`,
+``bot.inbox.group``): those made at the same moment share one transaction, and each
+returns only once committed, with the rows its own statement matched.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, Update, select, update
 
+from bot.inbox.group import GroupCommit
 from bot.inbox.schema import inbox
 
 if TYPE_CHECKING:
@@ -183,10 +190,28 @@ class Claim:
             )
             .values(**values)
         )
-        with self.inbox.writing() as connection:
-            matched = connection.execute(statement).rowcount
+        matched = self.inbox.fenced((self.event.id, statement))
         if matched != 1:
             self.lost = True
             raise LostClaim(f"event {self.event.id}: claim taken over")
         if values.get("state", "working") != "working":
             self.done = True
+
+
+class FencedWrites(GroupCommit[tuple[int, Update], int]):
+    """Claims' writes (event id, statement) in shared transactions; each the rows it matched.
+
+    A batch updates its rows in the order of their ids, so two processes' batches
+    lock rows in one order and never wait on each other in a circle (PostgreSQL).
+    """
+
+    def __init__(self, writing: Callable[[], AbstractContextManager[Connection]]) -> None:
+        super().__init__(self._write_all)
+        self._writing = writing
+
+    def _write_all(self, writes: list[tuple[int, Update]]) -> list[int]:
+        matched = [0] * len(writes)
+        with self._writing() as connection:
+            for index in sorted(range(len(writes)), key=lambda index: writes[index][0]):
+                matched[index] = connection.execute(writes[index][1]).rowcount
+        return matched

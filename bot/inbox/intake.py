@@ -1,13 +1,10 @@
 """Received events stored in groups, and handed to this process's own workers.
 
-**Group commit.** Each webhook request must not be answered 2xx before its
-event is stored (``bot.web.receiver``), but it need not have a transaction of its
-own. A request thread adds its event to this process's queue; one of the
-waiting threads (the first, then whoever is next) stores everything queued in
-one transaction (``Inbox.record_many``) and wakes the others, each with its own
-answer: stored, a duplicate, or the error that makes it a 503. So under load
-many requests share one commit, and still each is answered only once its row
-is committed. Alone, a request stores its own event at once, as before.
+**Group commit** (``bot.inbox.group``). Each webhook request must not be
+answered 2xx before its event is stored (``bot.web.receiver``), but it need not
+have a transaction of its own: the events of concurrent requests are stored in
+one (``Inbox.record_many``), and each request gets its own answer, stored, a
+duplicate, or the error that makes it a 503, only once its row is committed.
 
 **Hand-off.** When this process has idle inbox workers, new events are stored
 already claimed for them (in the same transaction: state ``working``, a lease
@@ -21,15 +18,13 @@ worker that dies holding one. Every later write is fenced by the token.
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.inbox.claims import Claim
+from bot.inbox.group import GroupCommit
 from bot.inbox.store import Inbox
 
-#: At most this many events in one transaction (a bound on the statement's size).
-MAX_BATCH = 64
+Event = tuple[str, str, dict[str, Any]]
 
 
 class Workers(Protocol):
@@ -47,75 +42,26 @@ class Workers(Protocol):
         """An event was stored unclaimed: a worker may look in the inbox."""
 
 
-@dataclass
-class _Waiting:
-    event: tuple[str, str, dict[str, Any]]
-    done: threading.Event = field(default_factory=threading.Event)
-    leads: bool = False  # this request's thread commits the next batch
-    stored: bool | None = None
-    error: BaseException | None = None
-
-
 class Intake:
     """Stores received events for the receiver: grouped commits, hand-off to workers."""
 
     def __init__(self, inbox: Inbox, workers: Workers | None = None) -> None:
         self.inbox = inbox
         self.workers = workers
-        self._lock = threading.Lock()
-        self._queue: list[_Waiting] = []
-        self._busy = False  # a thread is committing a batch
+        self.group: GroupCommit[Event, bool] = GroupCommit(self._store)
 
     def record(self, resource: str, event_name: str, data: dict[str, Any]) -> bool:
         """Store one event (False: a duplicate); returns once its row is committed."""
-        waiting = _Waiting((resource, event_name, data))
-        with self._lock:
-            self._queue.append(waiting)
-            if not self._busy:
-                self._busy = waiting.leads = True
-        if not waiting.leads:
-            waiting.done.wait()
-        if waiting.leads:  # first, or handed the lead by the previous batch
-            self._commit_next_batch()
-        if waiting.error is not None:
-            raise waiting.error
-        assert waiting.stored is not None
-        return waiting.stored
+        return self.group((resource, event_name, data))
 
-    def _commit_next_batch(self) -> None:
-        """Commit what is queued (this thread's event first among it), answer each
-        waiter, and pass the lead to the first of those queued meanwhile."""
-        with self._lock:
-            batch = self._queue[:MAX_BATCH]
-            del self._queue[:MAX_BATCH]
-        try:
-            self._store(batch)
-        except Exception as error:  # the store can't take them: every request answers 503
-            for waiting in batch:
-                waiting.error = error
-        finally:
-            with self._lock:
-                if self._queue:
-                    self._queue[0].leads = True
-                    self._queue[0].done.set()
-                else:
-                    self._busy = False
-            for waiting in batch:
-                if waiting.stored is None and waiting.error is None:
-                    waiting.error = RuntimeError("not stored")
-                waiting.done.set()
-
-    def _store(self, batch: list[_Waiting]) -> None:
+    def _store(self, batch: list[Event]) -> list[bool]:
         workers = self.workers
         room = workers.room() if workers is not None else 0
         answers = self.inbox.record_many(
-            [waiting.event for waiting in batch],
-            worker=workers.name if workers is not None else None,
-            claim=room,
+            batch, worker=workers.name if workers is not None else None, claim=room
         )
         pending = False
-        for waiting, answer in zip(batch, answers, strict=True):
-            waiting.stored = answer is not False
+        for answer in answers:
             if isinstance(answer, Claim):
                 assert workers is not None
                 workers.hand(answer)
@@ -123,3 +69,4 @@ class Intake:
                 pending = True
         if pending and workers is not None:
             workers.wake()
+        return [answer is not False for answer in answers]

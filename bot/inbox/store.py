@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, func, or_, select, update
 
-from bot.inbox.claims import Claim, InboxEvent
+from bot.inbox.claims import Claim, FencedWrites, InboxEvent
 from bot.inbox.schema import FINAL_STATES, inbox, metadata, spaces
 from core.clock import Clock, aware
 from core.dialect.engines import is_postgres, open_engine
@@ -61,6 +61,7 @@ class Inbox:
         self._gate: contextlib.AbstractContextManager[Any] = (
             contextlib.nullcontext() if is_postgres(engine) else WriteGate(database)
         )
+        self.fenced = FencedWrites(self.writing)  # claims' writes, group-committed
 
     @classmethod
     def open(cls, url: str, **options: Any) -> Inbox:

@@ -47,14 +47,15 @@ def create_app(service: Bot, readiness: Readiness | None = None) -> Flask:
 
     @app.post("/webhooks/webex")
     def webhook() -> tuple[Response, int]:
-        answer = receive(
-            request.get_data(cache=False),
-            request.headers.get("X-Spark-Signature"),
-            secret=service.secret,
-            inbox=service.intake,
-            metrics=service.metrics,
-            own=own,
-        )
+        with service.receiving.request():  # the inbox workers wait (bot.inbox.pacing)
+            answer = receive(
+                request.get_data(cache=False),
+                request.headers.get("X-Spark-Signature"),
+                secret=service.secret,
+                inbox=service.intake,
+                metrics=service.metrics,
+                own=own,
+            )
         return jsonify(answer.body), answer.status
 
     @app.errorhandler(RequestEntityTooLarge)

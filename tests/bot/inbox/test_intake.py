@@ -38,11 +38,11 @@ def test_requests_that_arrive_while_one_commits_share_the_next_commit(inbox: Inb
 
     threads = [threading.Thread(target=ask, args=(n,), daemon=True) for n in range(10)]
     threads[0].start()
-    _until(lambda: intake._busy)
+    _until(lambda: intake.group.busy)
     for thread in threads[1:]:
         thread.start()
     try:
-        _until(lambda: len(intake._queue) == 9)  # the first one's batch is taken
+        _until(lambda: intake.group.queued == 9)  # the first one's batch is taken
     finally:
         blocker.release()
     for thread in threads:
@@ -63,7 +63,7 @@ def test_a_store_that_fails_fails_every_request_of_the_group(inbox: Inbox) -> No
     with pytest.raises(Exception) as raised:
         intake.record("messages", "created", message(1))
     assert "inbox_events" in str(raised.value)
-    assert not intake._busy and not intake._queue  # the next request leads again
+    assert not intake.group.busy and not intake.group.queued  # the next request leads again
 
 
 def test_events_handed_over_but_not_started_go_back_to_the_inbox_on_stop(inbox: Inbox) -> None:

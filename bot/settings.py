@@ -165,7 +165,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
-        from core.dialect.engines import database_url
+        from core.dialect.urls import database_url
 
         return database_url(value)
 

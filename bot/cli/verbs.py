@@ -2,7 +2,8 @@
 calls one of these).
 
 Each verb imports what it needs when it runs, so ``statusbot ask`` never loads
-the web server, the Webex SDK or the scheduler.
+the web server, the Webex SDK or the scheduler, nor, for a current SQLite store,
+SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from bot.settings import Settings
     from core.store import Store
+    from handlers.context import CustomerStore
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_SETTINGS, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
@@ -26,13 +30,7 @@ def open_store(settings: Settings) -> Store:
 
 
 def ask(args: argparse.Namespace) -> int:
-    import json
-    from datetime import UTC, datetime
-
     from bot.settings import load_settings
-    from handlers.context import Context
-    from handlers.grammar.parser import parse
-    from handlers.registry import as_json, handle
 
     settings = load_settings()
     if args.sample:
@@ -40,22 +38,39 @@ def ask(args: argparse.Namespace) -> int:
         from core.sample import SAMPLE_TODAY, bundled_sample_path
         from core.store import Store
 
-        store = Store.open("sqlite://")
+        sample = Store.open("sqlite://")
         today = args.today or settings.today or SAMPLE_TODAY
-        store.import_snapshot(
+        sample.import_snapshot(
             read_snapshot(bundled_sample_path()), today=today, source="bundled sample"
         )
-    else:
-        store = open_store(settings)
-        today = args.today or settings.today_date()
-        if store.last_import() is None:
+        return _answer(args, sample, today)
+    # a current SQLite store is read with sqlite3 alone (no SQLAlchemy to import: most
+    # of what a person waits for); anything to write first goes through the full store
+    from core.store.reader import open_for_reading
+
+    reader = open_for_reading(settings.database_url)
+    try:
+        if reader.last_import() is None:
             print(
                 "statusbot: no customer data yet: run `statusbot import FILE` "
                 "(or add --sample to try the bundled sample)",
                 file=sys.stderr,
             )
             return EXIT_BAD_INPUT
+        return _answer(args, reader, args.today or settings.today_date())
+    finally:
+        reader.close()
+
+
+def _answer(args: argparse.Namespace, store: CustomerStore, today: date) -> int:
+    """``statusbot ask``'s answer from ``store``: JSON, the card, or plain text."""
+    import json
+    from datetime import UTC, datetime
+
+    from handlers.context import Context
+    from handlers.grammar.parser import parse
     from handlers.manifest import load_manifest
+    from handlers.registry import as_json, handle
 
     # as the bot would: "@Statusbot show suspended" is read without the mention
     parsed = parse(args.text, today=today, bot_names=(load_manifest().display_name,))

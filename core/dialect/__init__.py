@@ -3,6 +3,7 @@
 The rest of the bot writes SQLAlchemy Core (or, for the store's questions, SQL
 text) that both databases run alike, and asks this package whenever they do not:
 
+* ``urls``: database URLs (``postgres://`` as psycopg 3's), without SQLAlchemy.
 * ``engines``: every engine the bot opens (the store's, the inbox's, the
   readiness probe's) with each backend's settings: SQLite's pragmas and its
   ``BEGIN IMMEDIATE`` for claims, PostgreSQL's application name; statement

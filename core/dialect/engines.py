@@ -30,30 +30,13 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from core.dialect.sqlite_files import BUSY_SECONDS, prepare, sqlite_file
+from core.dialect.urls import is_sqlite_url
 
 APPLICATION_NAME = "statusbot"
 
 
 def is_postgres(bind: Engine | Connection) -> bool:
     return bind.dialect.name == "postgresql"
-
-
-def is_sqlite_url(url: str) -> bool:
-    return url.startswith("sqlite")
-
-
-def database_url(value: str) -> str:
-    """A database URL as the engines take it: ``sqlite:…``, or PostgreSQL with the
-    psycopg 3 driver we ship (SQLAlchemy's default for ``postgresql://`` would be
-    psycopg2; ``postgres://`` is what many hosts hand out). ValueError otherwise."""
-    scheme, separator, rest = value.partition("://")
-    if value.startswith("sqlite:"):
-        return value
-    if separator and scheme in ("postgresql", "postgres"):
-        return "postgresql+psycopg://" + rest
-    if separator and scheme.startswith("postgresql+"):
-        return value
-    raise ValueError("not a sqlite: or postgresql URL")
 
 
 def open_engine(url: str, *, claiming: bool = False) -> Engine:

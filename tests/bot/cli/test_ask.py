@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "statusbot"
@@ -96,6 +98,57 @@ def test_ask_imports_only_what_it_needs() -> None:
     server_side = {"flask", "gunicorn", "werkzeug", "webexpythonsdk", "apscheduler", "requests"}
     assert not {name for name in answered if name.split(".")[0] in server_side}
     assert "sqlalchemy.dialects.postgresql" not in answered
+
+
+def test_ask_reads_a_current_sqlite_store_without_sqlalchemy(tmp_path: Path) -> None:
+    """A store ``statusbot import`` made is answered by ``core.store.reader`` with
+    ``sqlite3`` alone (``import sqlalchemy`` is most of what a person would wait for),
+    and answers as the full store does."""
+    env = {**os.environ, "STATUSBOT_DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}"}
+    sample = subprocess.run(
+        [str(CONSOLE_SCRIPT), "sample", "--customers", "300"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    (tmp_path / "c.csv").write_text(sample.stdout, encoding="utf-8")
+    subprocess.run(
+        [str(CONSOLE_SCRIPT), "import", str(tmp_path / "c.csv"), "--today", "2026-11-30"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    question = ["ask", "--json", "--today", "2026-11-30", "show customers needing attention"]
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", str(CONSOLE_SCRIPT), *question],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    loaded = {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert "core.store.reader" in loaded
+    assert not {name for name in loaded if name.split(".")[0] == "sqlalchemy"}
+    from core.query import NEEDING_ATTENTION
+    from core.store import Store
+
+    store = Store.open(env["STATUSBOT_DATABASE_URL"])
+    try:
+        total, rows = store.query_json(NEEDING_ATTENTION, date(2026, 11, 30))
+    finally:
+        store.close()
+    answer = json.loads(done.stdout)
+    assert answer["total"] == total > 0
+    assert answer["customers"] == json.loads(rows)
 
 
 def test_an_answer_read_only_in_part_ends_quietly_and_whole_when_read() -> None:

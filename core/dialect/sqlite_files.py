@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
+
+from core.dialect.text import SQLITE, bind
 
 #: Seconds a SQLite connection waits for another writer's lock.
 BUSY_SECONDS = 30
@@ -53,6 +56,13 @@ def prepare(dbapi_connection: Any) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
     finally:
         cursor.close()
+
+
+def runner(connection: sqlite3.Connection) -> Callable[[str, Mapping[str, Any]], list[Any]]:
+    """Runs SQL text with named parameters on ``connection`` (bound as
+    ``core.dialect.text.bind`` binds them for SQLite), every row fetched
+    (``core.store.sql.Run``)."""
+    return lambda statement, params: connection.execute(statement, bind(SQLITE, params)).fetchall()
 
 
 def connect_for_reading(file: Path) -> sqlite3.Connection:

@@ -8,7 +8,7 @@ here by ``execute_text``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from itertools import islice
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from sqlalchemy import CursorResult, Engine, Select, Table, TextClause, text
 from sqlalchemy import insert as plain_insert
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from core.dialect.engines import is_postgres, scrub
 from core.dialect.text import bind
@@ -85,6 +85,11 @@ def execute_text(
     values = bind(connection.dialect.name, params)
     options = {"stream_results": True} if stream else {}
     return connection.execute(_text(statement), values, execution_options=options)
+
+
+def runner(connection: Connection) -> Callable[[str, Mapping[str, Any]], Sequence[Row[Any]]]:
+    """``execute_text`` on ``connection``, every row fetched (``core.store.sql.Run``)."""
+    return lambda statement, params: execute_text(connection, statement, params).all()
 
 
 def bulk_insert(

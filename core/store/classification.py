@@ -16,11 +16,11 @@ from datetime import date
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection
 
-from core.dialect.statements import execute_text
+from core.dialect.statements import execute_text, runner
 from core.query import NEEDING_ATTENTION
 from core.results import Summary
-from core.statuses import ProvisioningStatus, SubscriptionStatus
-from core.store import sql
+from core.statuses import SubscriptionStatus
+from core.store import counts, sql
 from core.store.schema import classification, customers, imports, subscriptions
 
 S = subscriptions.c
@@ -28,7 +28,7 @@ S = subscriptions.c
 
 def is_classified(connection: Connection, today: date) -> bool:
     """Whether the classified columns hold ``today``'s statuses for the latest import."""
-    return sql.classified_for(execute_text(connection, sql.CLASSIFIED, {}).first(), today)
+    return sql.classified(runner(connection), today)
 
 
 def classify(connection: Connection, today: date) -> None:
@@ -96,17 +96,4 @@ _SHOWN_END = (
 
 def read_summary(connection: Connection) -> Summary:
     """The counts stored by the last ``classify``."""
-    stored = connection.execute(select(classification.c.summary)).scalar()
-    counts = json.loads(stored or "{}")
-    return Summary(
-        total=counts.get("total", 0),
-        provisioning={
-            status: counts.get("provisioning", {}).get(str(status.rank), 0)
-            for status in ProvisioningStatus
-        },
-        subscription={
-            status: counts.get("subscription", {}).get(str(status.rank), 0)
-            for status in SubscriptionStatus
-        },
-        needing_attention=counts.get("needing_attention", 0),
-    )
+    return counts.summary(runner(connection))

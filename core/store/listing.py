@@ -1,9 +1,8 @@
-"""A customer list as SQL text: where its rows come from, the page, the count, the
-JSON; and each row read back as ``CustomerRow``.
+"""A customer list as SQL text (where its rows come from, the page, the JSON) and
+the answers read with it: ``page``, ``count``, ``as_json``.
 
-``core.store.store.Store`` runs these through its engine, ``core.store.reader``
-through ``sqlite3``; both bind ``core.store.sql.params`` (and ``:limit``,
-``:offset`` for a page).
+The answers take a ``sql.Run``, so ``core.store.store.Store`` (its engine) and
+``core.store.reader`` (``sqlite3``) answer alike.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from typing import Any
 
 from core.dialect import text as dialect_text
 from core.query import Query
-from core.results import CustomerRow
+from core.results import CustomerPage, CustomerRow
 from core.statuses import (
     PROVISIONING_BY_RANK,
     SUBSCRIPTION_BY_RANK,
@@ -22,7 +21,7 @@ from core.statuses import (
     SubscriptionStatus,
 )
 from core.store import sql
-from core.store.sql import NO_END_DATE
+from core.store.sql import NO_END_DATE, Run
 
 LIST_ORDER = (
     "customers.subscription_rank",
@@ -114,6 +113,30 @@ def list_json(dialect: str, query: Query, today: date) -> str:
 def _key(rank: str, statuses: type[ProvisioningStatus] | type[SubscriptionStatus]) -> str:
     whens = " ".join(f"WHEN {status.rank} THEN '{status.value}'" for status in statuses)
     return f"CASE {rank} {whens} END"
+
+
+def page(
+    run: Run, dialect: str, query: Query, today: date, *, offset: int, limit: int | None
+) -> CustomerPage:
+    """``limit`` customers (all when None) after ``offset`` of those matching
+    ``query``, in list order, and how many match."""
+    statement = list_page(dialect, query, today, limited=limit is not None)
+    found = run(statement, {**sql.params(query, today), "offset": offset, "limit": limit})
+    rows = tuple([customer_row(row, today) for row in found])
+    everything = offset == 0 and limit is None
+    total = len(rows) if everything else count(run, dialect, query, today)
+    return CustomerPage(total=total, offset=offset, rows=rows)
+
+
+def count(run: Run, dialect: str, query: Query, today: date) -> int:
+    statement = sql.count_matching(dialect, query, today)
+    return int(run(statement, sql.params(query, today))[0][0])
+
+
+def as_json(run: Run, dialect: str, query: Query, today: date) -> tuple[int, str]:
+    """``(count, JSON array text)`` of every match (``list_json``)."""
+    total, text = run(list_json(dialect, query, today), sql.params(query, today))[0]
+    return int(total), str(text)
 
 
 def customer_row(row: Any, today: date) -> CustomerRow:

@@ -4,31 +4,33 @@
 alone costs it more than the answer (150-190 ms on a loaded 2-core machine,
 against ~16 ms of work for "show failed provisioning" at 100,000 customers). So
 ``open_for_reading`` opens a SQLite file read-only with ``sqlite3`` and answers
-``last_import`` and ``query_json`` with the store's own SQL text
-(``core.store.listing``, ``core.store.sql``), never importing SQLAlchemy.
+``last_import``, ``query_json``, ``query`` (a list page) and ``summary`` with the
+store's own SQL text and answers (``core.store.listing``, ``core.store.counts``,
+``core.store.sql``), never importing SQLAlchemy.
 
 Whenever something must be written first, it hands over to the full
 ``core.store.Store`` (SQLAlchemy), which writes and answers: tables made by
 another release (``store_state.schema_fingerprint`` is not ``SCHEMA``), names
 folded the old way, a store not classified for the day asked about, a file
 that is not there yet, an in-memory database, PostgreSQL, any ``sqlite3``
-error. Every other ``CustomerStore`` method is the full store's.
+error. The other ``CustomerStore`` methods (a customer, the closest names, an
+export's customers) are the full store's.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from core.dialect.sqlite_files import connect_for_reading, sqlite_file
-from core.dialect.text import SQLITE, bind
+from core.dialect.sqlite_files import connect_for_reading, runner, sqlite_file
+from core.dialect.text import SQLITE
 from core.names import FOLD_VERSION
 from core.query import Query
 from core.results import CustomerPage, Summary
-from core.store import sql
-from core.store.listing import list_json
+from core.store import counts, listing, sql
+from core.store.sql import Run
 
 if TYPE_CHECKING:
     from core.models import Customer
@@ -37,6 +39,8 @@ if TYPE_CHECKING:
 #: ``core.dialect.schema.fingerprint`` of ``core.store.schema.metadata``: the
 #: tables this reader's SQL reads (a test keeps the two equal).
 SCHEMA = "4eb8cb5db40465cd"
+
+T = TypeVar("T")
 
 _STATE = "SELECT name_fold, schema_fingerprint FROM store_state WHERE id = 1"
 _LAST_IMPORT = "SELECT * FROM imports ORDER BY id DESC LIMIT 1"
@@ -65,9 +69,9 @@ def open_for_reading(url: str) -> StoreReader:
 
 class StoreReader:
     """A ``CustomerStore`` (``handlers.context``) with ``last_import`` and
-    ``close``: ``query_json`` and ``last_import`` read the SQLite file when they
-    can (``light``), everything else is the full store's, opened when first
-    needed."""
+    ``close``: ``last_import``, ``query_json``, ``query`` and ``summary`` read the
+    SQLite file when they can (``light``), everything else is the full store's,
+    opened when first needed (and then answers everything)."""
 
     def __init__(self, url: str, connection: sqlite3.Connection | None) -> None:
         self.url = url
@@ -115,38 +119,40 @@ class StoreReader:
         return self.full().last_import()
 
     def query_json(self, query: Query, today: date) -> tuple[int, str]:
-        """``Store.query_json``: the same text, read in one transaction that first
-        sees the store classified for ``today`` (else the full store classifies)."""
-        if self._light is not None:
-            found = self._read_json(self._light, query, today)
-            if found is not None:
-                return found
-        return self.full().query_json(query, today)
-
-    def _read_json(
-        self, connection: sqlite3.Connection, query: Query, today: date
-    ) -> tuple[int, str] | None:
-        try:
-            connection.execute("BEGIN")
-            try:
-                if not sql.classified_for(connection.execute(sql.CLASSIFIED).fetchone(), today):
-                    return None
-                statement = list_json(SQLITE, query, today)
-                total, text = connection.execute(
-                    statement, bind(SQLITE, sql.params(query, today))
-                ).fetchone()
-                return int(total), str(text)
-            finally:
-                connection.execute("COMMIT")
-        except sqlite3.Error:
-            return None
-
-    # -- the rest of CustomerStore: the full store's --------------------------------
+        found = self._answer(today, lambda run: listing.as_json(run, SQLITE, query, today))
+        return self.full().query_json(query, today) if found is None else found
 
     def query(
         self, query: Query, today: date, *, offset: int = 0, limit: int | None = None
     ) -> CustomerPage:
-        return self.full().query(query, today, offset=offset, limit=limit)
+        found = self._answer(
+            today, lambda run: listing.page(run, SQLITE, query, today, offset=offset, limit=limit)
+        )
+        if found is None:
+            return self.full().query(query, today, offset=offset, limit=limit)
+        return found
+
+    def summary(self, today: date) -> Summary:
+        found = self._answer(today, counts.summary)
+        return self.full().summary(today) if found is None else found
+
+    def _answer(self, today: date, answer: Callable[[Run], T]) -> T | None:
+        """``answer`` read in one transaction that first sees the store classified
+        for ``today``; None when it is not (the full store classifies) or on any
+        ``sqlite3`` error (the full store says what is wrong)."""
+        if self._light is None:
+            return None
+        run = runner(self._light)
+        try:
+            self._light.execute("BEGIN")
+            try:
+                return answer(run) if sql.classified(run, today) else None
+            finally:
+                self._light.execute("COMMIT")
+        except sqlite3.Error:
+            return None
+
+    # -- the rest of CustomerStore: the full store's --------------------------------
 
     def customer(self, customer_id: str) -> Customer | None:
         return self.full().customer(customer_id)
@@ -156,6 +162,3 @@ class StoreReader:
 
     def iter_customers(self, query: Query, today: date) -> Iterator[Customer]:
         return self.full().iter_customers(query, today)
-
-    def summary(self, today: date) -> Summary:
-        return self.full().summary(today)

@@ -16,8 +16,9 @@ engine's statement cache serves every question of one shape. Our own constants
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeAlias
 
 from core.classify import HORIZON_30, HORIZON_60
 from core.dialect import text as dialect_text
@@ -30,6 +31,11 @@ from core.statuses import (
     SubscriptionState,
     SubscriptionStatus,
 )
+
+#: Runs one statement of this text with its named parameters and gives its rows:
+#: the store's engine (``core.dialect.statements.runner``) or the light reader's
+#: ``sqlite3`` connection (``core.dialect.sqlite_files.runner``).
+Run: TypeAlias = Callable[[str, Mapping[str, Any]], Sequence[Sequence[Any]]]
 
 #: Rows or ids per statement in bulk reads and writes: far below SQLite's limit
 #: of bound parameters, large enough that round trips do not dominate.
@@ -70,9 +76,10 @@ CLASSIFIED = (
 )
 
 
-def classified_for(row: Any, today: date) -> bool:
-    """Whether ``CLASSIFIED``'s row says the store is classified for ``today``."""
-    return row is not None and as_date(row[0]) == today and row[1] == row[2]
+def classified(run: Run, today: date) -> bool:
+    """Whether the classified columns hold ``today``'s statuses for the latest import."""
+    found = run(CLASSIFIED, {})
+    return bool(found) and as_date(found[0][0]) == today and found[0][1] == found[0][2]
 
 
 def as_date(value: Any) -> date | None:

@@ -17,22 +17,20 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
-from sqlalchemy.engine import Connection
 
 from core.clock import aware
 from core.dialect.engines import open_engine
 from core.dialect.schema import ensure_schema
-from core.dialect.statements import analyze, attached, execute_text
+from core.dialect.statements import analyze, attached, execute_text, runner
 from core.dialect.text import like
 from core.ingest.staging import Snapshot
 from core.models import Customer
 from core.names import closest, probes
 from core.query import Query
 from core.results import CustomerPage, ImportResult, Summary, Transition
-from core.store import sql
+from core.store import listing, sql
 from core.store.classification import classify, is_classified, read_summary
 from core.store.importing import STAGED, replace_snapshot
-from core.store.listing import customer_row, list_json, list_page
 from core.store.loading import load_customers, stream_customers
 from core.store.refold import refold_names
 from core.store.schema import (
@@ -77,14 +75,9 @@ class Store:
         """The customers matching ``query``, in list order: most important first,
         then soonest end date, then name."""
         self.classify(today)
-        statement = list_page(self.dialect, query, today, limited=limit is not None)
-        values = {**sql.params(query, today), "offset": offset, "limit": limit}
         with self.engine.connect() as connection:
-            found = execute_text(connection, statement, values).all()
-            rows = tuple([customer_row(row, today) for row in found])
-            everything = offset == 0 and limit is None
-            total = len(rows) if everything else self._count(connection, query, today)
-        return CustomerPage(total=total, offset=offset, rows=rows)
+            run = runner(connection)
+            return listing.page(run, self.dialect, query, today, offset=offset, limit=limit)
 
     def query_json(self, query: Query, today: date) -> tuple[int, str]:
         """Every match as a JSON array text, built by the database, in list order
@@ -95,15 +88,13 @@ class Store:
         row in Python costs more than finding them.
         """
         self.classify(today)
-        statement = list_json(self.dialect, query, today)
         with self.engine.connect() as connection:
-            total, text_ = execute_text(connection, statement, sql.params(query, today)).one()
-        return int(total), str(text_)
+            return listing.as_json(runner(connection), self.dialect, query, today)
 
     def count(self, query: Query, today: date) -> int:
         self.classify(today)
         with self.engine.connect() as connection:
-            return self._count(connection, query, today)
+            return listing.count(runner(connection), self.dialect, query, today)
 
     def closest_names(self, name: str, limit: int = 3) -> list[str]:
         """Names most like ``name``, for a reply that found none holding it.
@@ -202,10 +193,6 @@ class Store:
                 .first()
             )
         return dict(row) if row else None
-
-    def _count(self, connection: Connection, query: Query, today: date) -> int:
-        statement = sql.count_matching(self.dialect, query, today)
-        return int(execute_text(connection, statement, sql.params(query, today)).scalar_one())
 
     def import_snapshot(
         self,

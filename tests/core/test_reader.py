@@ -51,7 +51,13 @@ def test_the_reader_knows_the_tables_it_reads() -> None:
 def test_a_current_sqlite_store_is_read_without_sqlalchemy(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
     store = _imported(url)
-    expected = [store.query_json(question, TODAY) for question in QUESTIONS]
+    expected: list[tuple[object, ...]] = [
+        store.query_json(question, TODAY) for question in QUESTIONS
+    ]
+    page = store.query(QUESTIONS[1], TODAY, offset=1, limit=1)
+    expected.append((page.total, [row.id for row in page.rows]))
+    summary = store.summary(TODAY)
+    expected.append((summary.total, summary.needing_attention))
     store.close()
     questions = [question.model_dump_json() for question in QUESTIONS]
     program = (
@@ -64,6 +70,9 @@ def test_a_current_sqlite_store_is_read_without_sqlalchemy(tmp_path: Path) -> No
         f"today = date.fromisoformat({TODAY.isoformat()!r})\n"
         f"questions = [Query.model_validate_json(q) for q in {questions!r}]\n"
         "answers = [reader.query_json(question, today) for question in questions]\n"
+        "page = reader.query(questions[1], today, offset=1, limit=1)\n"
+        "answers.append([page.total, [row.id for row in page.rows]])\n"
+        "answers.append([reader.summary(today).total, reader.summary(today).needing_attention])\n"
         "print(json.dumps([reader.light, found, answers,"
         " sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy')]))\n"
     )

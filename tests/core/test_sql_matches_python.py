@@ -3,7 +3,8 @@
 Random customers and random queries; the store (SQL) and
 ``core.query.customer_matches`` / ``core.classify`` (Python) must give the
 same customers, the same list statuses and the same summary, and on SQLite the
-light reader (``core.store.reader``, sqlite3 alone) the store's JSON.
+light reader (``core.store.reader``, sqlite3 alone) the store's pages, JSON
+and summary.
 """
 
 from __future__ import annotations
@@ -95,6 +96,10 @@ def test_store_agrees_with_the_python_rules(data: list[Customer], query: Query) 
             try:
                 assert reader.light
                 assert reader.query_json(query, TODAY) == store.query_json(query, TODAY)
+                assert reader.query(query, TODAY) == store.query(query, TODAY)
+                second = {"offset": 1, "limit": 2}
+                assert reader.query(query, TODAY, **second) == store.query(query, TODAY, **second)
+                assert reader.summary(TODAY) == store.summary(TODAY)
                 assert reader.light  # classified by the import: nothing written
             finally:
                 reader.close()

@@ -4,6 +4,7 @@ is being received, and never wait for that longer than the pacing allows."""
 from __future__ import annotations
 
 import threading
+import time
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,6 +15,7 @@ from bot.inbox.leases import LeaseKeeper
 from bot.inbox.pacing import Receiving
 from bot.inbox.store import Inbox
 from tests.bot.inbox.support import message
+from tests.bot.inbox.test_intake import _until
 
 
 def test_a_worker_waits_while_a_webhook_is_received_and_goes_on_when_it_is_done() -> None:
@@ -26,6 +28,17 @@ def test_a_worker_waits_while_a_webhook_is_received_and_goes_on_when_it_is_done(
         assert not went_on.wait(0.3)
     assert went_on.wait(10)
     assert receiving.in_flight == 0
+
+
+def test_requests_that_kept_the_process_busy_hold_workers_back_a_moment_after_them() -> None:
+    receiving = Receiving(longest=60, window=0.5, busiest=0.1)
+    assert receiving.quiet()
+    with receiving.request():
+        time.sleep(0.2)
+    assert not receiving.quiet()  # none in flight, but busy for most of the last 0.5 s
+    assert receiving.busy_share() > 0.1
+    _until(receiving.quiet)
+    receiving.wait_turn()
 
 
 def test_under_an_endless_burst_a_worker_still_goes_on_after_the_longest_wait() -> None:

@@ -1,7 +1,7 @@
 """Import and query speed at partner scale, against the naive way, side by side.
 
     .venv/bin/python benchmarks/bench_core.py [--customers 100000] [--repeat 15]
-        [--import-sizes 100000,1000000] [--ask-repeat 7]
+        [--import-sizes 100000,1000000] [--ask-repeat 7] [--ask-only]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
 1. ``statusbot sample --customers N`` writes the CSV (timed).
@@ -79,6 +79,9 @@ def main() -> int:
         "--import-sizes", default="", help="also import these sizes, e.g. 100000,1000000"
     )
     parser.add_argument("--ask-repeat", type=int, default=7)
+    parser.add_argument(
+        "--ask-only", action="store_true", help="stop after statusbot ask's table (step 3)"
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.import_sizes.split(",") if size.strip()]
     if sizes:
@@ -122,6 +125,8 @@ def main() -> int:
         print()
 
         _ask_wall(env, args.ask_repeat)
+        if args.ask_only:
+            return 0
         store = Store.open(url)
         print(
             "| question | matches | ask --json (SQL) median "

@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import servers  # noqa: E402
-from benchmarks.backlog import drain, fresh_database  # noqa: E402
+from benchmarks.backlog import backlog, drain, fresh_database  # noqa: E402
 
 RATES = (50, 200, 1000)
 Result = dict[str, float | None]
@@ -65,26 +65,28 @@ def loadgen(url: str, *extra: str) -> dict[str, object]:
 def measure(server: servers.Server, seconds: float) -> Result:
     """Saturation (and the CPU it cost), then each fixed rate."""
 
-    def after(seconds: float = 120.0) -> float | None:
+    def after(seconds: float = 120.0) -> tuple[float | None, int]:
         """The bot: wait until its workers have finished what was stored; how long that
-        took (None: not within ``seconds``, or no backlog to wait for)."""
+        took (None: not within ``seconds``, or no backlog to wait for) and the backlog
+        it began with."""
         if not server.database_url:
-            return None
-        started = time.monotonic()
+            return None, 0
+        started, waiting = time.monotonic(), backlog(server.database_url)
         left = drain(server.database_url, seconds)
-        return None if left else time.monotonic() - started
+        return (None if left else time.monotonic() - started), waiting
 
     cpu = server.cpu_seconds()
     saturated = loadgen(server.url, "--closed", "--connections", "32", "--seconds", str(seconds))
-    drained = after(600.0)
+    drained, waiting = after(600.0)
     ok = float(saturated["ok"])  # type: ignore[arg-type]
     result: Result = {
         "rate": float(saturated["rate"]),  # type: ignore[arg-type]
         "cpu_ms": 1000 * (server.cpu_seconds() - cpu) / ok if ok else None,
         "client_cpu_ms": saturated["client_cpu_ms_per_request"],  # type: ignore[dict-item]
         # answering what the burst stored, once it ended (pacing: bot.inbox.pacing)
+        "backlog": float(waiting) if server.database_url else None,
         "drain_s": drained,
-        "drain_rate": ok / drained if drained else None,
+        "drain_rate": waiting / drained if drained and waiting else None,
     }
     for rate in RATES:
         fixed = loadgen(
@@ -143,7 +145,8 @@ def ack_table(args: argparse.Namespace, scratch: Path) -> None:
 
     row("webhooks/s at saturation", "rate", _n)
     row("server CPU per webhook", "cpu_ms", _ms)
-    row("backlog drained after saturation, s", "drain_s", _s)
+    row("backlog when the saturation run ended", "backlog", _n)
+    row("seconds to drain it", "drain_s", _s)
     row("events answered per s while draining", "drain_rate", _n)
     for rate in RATES:
         for which in ("p50", "p99"):

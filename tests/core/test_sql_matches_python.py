@@ -132,6 +132,10 @@ def _agrees(store: Store, data: list[Customer], query: Query) -> None:
     expected = {c.id for c in data if customer_matches(query, c, TODAY)}
     assert {row.id for row in page.rows} == expected
     assert page.total == len(expected)
+    # counted, or told by a page short of its limit: the same number
+    assert store.count(query, TODAY) == len(expected)
+    for offset in (0, 2, len(expected)):
+        assert store.query(query, TODAY, offset=offset, limit=2).total == len(expected)
     by_id = {c.id: c for c in data}
     # Questions on the most important statuses (answered from the customers'
     # own, which are what matched) show those; others the matched ones.

@@ -70,12 +70,10 @@ def connect_for_reading(file: Path) -> sqlite3.Connection:
     new empty database), waiting ``BUSY_SECONDS`` for a writer's lock like the
     bot's engines. Autocommit: the caller says ``BEGIN`` for a consistent read of
     several statements."""
-    connection = sqlite3.connect(
+    return sqlite3.connect(  # timeout= is SQLite's busy timeout
         file.as_uri() + "?mode=ro",
         uri=True,
         timeout=BUSY_SECONDS,
         isolation_level=None,
         check_same_thread=False,
     )
-    connection.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
-    return connection
